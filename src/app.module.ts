@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, loadConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { CommonModule } from './common/common.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
+import { EntModule } from './ent/ent.module';
+import { HealthController } from './health/health.controller';
+import { QueueModule } from './queue/queue.module';
+import { TicketsModule } from './tickets/tickets.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        DatabaseModule,
+        QueueModule,
+        TicketsModule,
+        EntModule,
+        DemoModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

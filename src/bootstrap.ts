@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/config';
+import { AllExceptionsFilter } from './common/http/exception.filter';
+import { requestContext } from './common/http/request-context.middleware';
+import { JsonLogger } from './common/logging/json-logger';
+
+/** Builds the HTTP application; `main.ts` listens, tests and benches call it directly. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const logger = new JsonLogger(config.logLevel);
+  // rawBody: signed webhooks (ENT intake, Slack) are verified over the exact bytes received.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    rawBody: true,
+    bodyParser: true,
+    abortOnError: false,
+  });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.use(requestContext(logger));
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Relais')
+      .setDescription('Help desk for ENT school workspaces: tickets, ENT Assistance intake, knowledge base.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  return app;
+}

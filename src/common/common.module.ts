@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { Clock } from './clock';
+import { JsonLogger } from './logging/json-logger';
+
+/** Cross-cutting providers every capability may inject: the clock and the logger. */
+@Global()
+@Module({
+  providers: [
+    Clock,
+    { provide: JsonLogger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new JsonLogger(config.logLevel) },
+  ],
+  exports: [Clock, JsonLogger],
+})
+export class CommonModule {}

@@ -1,0 +1,56 @@
+/**
+ * Every domain error carries a code from this union; one exhaustive switch in
+ * the HTTP layer maps codes to statuses, so services never throw HttpException.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN_SCOPE'
+  | 'ACTOR_REQUIRED'
+  | 'TICKET_NOT_FOUND'
+  | 'TICKET_FORBIDDEN_ACTION'
+  | 'TICKET_ILLEGAL_TRANSITION'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'ENT_INTAKE_DISABLED'
+  | 'ENT_SIGNATURE_INVALID'
+  | 'ENT_REQUEST_STALE';
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { errors?: ErrorIssue[]; [key: string]: unknown },
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'ACTOR_REQUIRED':
+      return 400;
+    case 'UNAUTHENTICATED':
+    case 'ENT_SIGNATURE_INVALID':
+    case 'ENT_REQUEST_STALE':
+      return 401;
+    case 'FORBIDDEN_SCOPE':
+    case 'TICKET_FORBIDDEN_ACTION':
+      return 403;
+    case 'TICKET_NOT_FOUND':
+      return 404;
+    case 'TICKET_ILLEGAL_TRANSITION':
+      return 409;
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
+    case 'ENT_INTAKE_DISABLED':
+      return 503;
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Environment variables whose values must never appear in logs or error messages. */
+export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET'] as const;
+
+/** The one schema over process.env: validated once at boot. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    QUEUE_PREFIX: z.string().min(1).default('relais'),
+    DEMO_DATA: booleanFromEnv.optional(),
+    TICKET_REFERENCE_PREFIX: z
+      .string()
+      .regex(/^[A-Z]{2,6}$/, 'two to six capital letters')
+      .default('AST'),
+    ENT_INTAKE_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    ENT_INTAKE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  })
+  .transform((env) => ({
+    nodeEnv: env.NODE_ENV,
+    http: { port: env.PORT, host: env.HOST },
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE } as const)
+      : ({ kind: 'pglite', dataDir: env.DATA_DIR } as const),
+    queue: env.REDIS_URL
+      ? ({ kind: 'bull', redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX } as const)
+      : ({ kind: 'in-process' } as const),
+    // Demo data is on by default only for the embedded database.
+    demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
+    tickets: { referencePrefix: env.TICKET_REFERENCE_PREFIX },
+    entIntake: { secret: env.ENT_INTAKE_SECRET, maxAgeSeconds: env.ENT_INTAKE_MAX_AGE_SECONDS },
+    apiKeys: { cacheSeconds: env.API_KEY_CACHE_SECONDS },
+  }));
+
+export type AppConfig = z.output<typeof envSchema>;

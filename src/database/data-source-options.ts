@@ -1,0 +1,38 @@
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { pgliteDriver } from './pglite-pool';
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { DIRECTORY_ENTITIES } from '../directory/directory.entities';
+import { IdempotencyKeyEntity } from '../tickets/idempotency-key.entity';
+import { TicketEventEntity } from '../tickets/ticket-event.entity';
+import { TicketMessageEntity } from '../tickets/ticket-message.entity';
+import { TicketEntity } from '../tickets/ticket.entity';
+import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
+
+export const ENTITIES = [
+  TicketEntity,
+  TicketMessageEntity,
+  TicketEventEntity,
+  IdempotencyKeyEntity,
+  ApiKeyEntity,
+  ...DIRECTORY_ENTITIES,
+];
+
+export const MIGRATIONS = [InitialSchema1763800000000];
+
+/** One set of options for the app, the CLIs and the tests: PGlite by default, PostgreSQL with DATABASE_URL. */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+  if (config.database.kind === 'postgres') {
+    return { ...common, url: config.database.url, extra: { max: config.database.poolSize } };
+  }
+  return { ...common, driver: pgliteDriver, extra: { dataDir: config.database.dataDir } };
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { Clock } from '../common/clock';
+import { EventData } from '../tickets/ticket-event.entity';
+import { TicketMessageEntity } from '../tickets/ticket-message.entity';
+import { statusFromCode } from '../tickets/ticket-status';
+import { TicketEntity } from '../tickets/ticket.entity';
+import { Actor, TicketsService } from '../tickets/tickets.service';
+import { EntTicket } from './dto/ent-ticket.schema';
+
+const ENT_ACTOR: Actor = { kind: 'integration', id: 'ent', name: 'ENT Assistance' };
+
+/** Fields the ENT owns on tickets that came from it; a redelivery may change them. */
+type SourceFields = Pick<TicketEntity, 'subject' | 'description' | 'entCategory' | 'status'>;
+
+/**
+ * Takes tickets created or updated in the ENT support module. Idempotent on
+ * the ENT ticket id and on comment ids: a redelivery updates, never duplicates.
+ */
+@Injectable()
+export class EntIntakeService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tickets: TicketsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async receive(payload: EntTicket): Promise<{ ticket: TicketEntity; created: boolean }> {
+    try {
+      return await this.upsert(payload);
+    } catch (error) {
+      // Two first deliveries raced on the unique ENT id: the loser now finds the winner's row.
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        return this.upsert(payload);
+      }
+      throw error;
+    }
+  }
+
+  private upsert(payload: EntTicket) {
+    return this.db.transaction(async (m) => {
+      const existing = await m.findOne(TicketEntity, {
+        where: { entTicketId: payload.id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      const ticket = existing ?? (await this.createFrom(m, payload));
+      if (existing) await this.applyChanges(m, existing, payload);
+      await this.addNewComments(m, ticket, payload);
+      return { ticket, created: !existing };
+    });
+  }
+
+  private async createFrom(m: EntityManager, payload: EntTicket): Promise<TicketEntity> {
+    const school = await this.tickets.resolveSchool({ structureId: payload.school_id });
+    const ticket = await this.tickets.insertTicket(m, {
+      subject: payload.subject,
+      description: payload.description,
+      channel: 'ent',
+      requester: {
+        entUserId: payload.owner,
+        login: payload.owner_login,
+        displayName: payload.owner_name,
+        profile: payload.profile,
+      },
+      school,
+      priority: 'mineur',
+      entTicketId: payload.id,
+      entCategory: payload.category ?? null,
+      status: statusFromCode(payload.status),
+    });
+    await this.tickets.recordEvent(m, ticket, 'created', ENT_ACTOR, null, {
+      status: statusFromCode(ticket.status),
+      channel: 'ent',
+      entTicketId: payload.id,
+      subject: ticket.subject,
+    });
+    return ticket;
+  }
+
+  private async applyChanges(m: EntityManager, ticket: TicketEntity, payload: EntTicket): Promise<void> {
+    const incoming: SourceFields = {
+      subject: payload.subject,
+      description: payload.description,
+      entCategory: payload.category ?? null,
+      status: payload.status,
+    };
+    const before: EventData = {};
+    const after: EventData = {};
+    for (const field of Object.keys(incoming) as (keyof SourceFields)[]) {
+      if (ticket[field] === incoming[field]) continue;
+      before[field] = field === 'status' ? statusFromCode(ticket.status) : ticket[field];
+      after[field] = field === 'status' ? statusFromCode(incoming.status) : incoming[field];
+    }
+    if (Object.keys(after).length === 0) return;
+    Object.assign(ticket, incoming, { updatedAt: this.clock.now(), version: ticket.version + 1 });
+    await m.save(TicketEntity, ticket);
+    await this.tickets.recordEvent(m, ticket, 'updated_from_source', ENT_ACTOR, before, after);
+  }
+
+  private async addNewComments(m: EntityManager, ticket: TicketEntity, payload: EntTicket): Promise<void> {
+    if (payload.comments.length === 0) return;
+    const known = await m.find(TicketMessageEntity, { where: { ticketId: ticket.id }, select: { externalId: true } });
+    const seen = new Set(known.map((message) => message.externalId));
+    for (const comment of payload.comments) {
+      if (seen.has(comment.id)) continue;
+      seen.add(comment.id);
+      const message = await this.tickets.insertMessage(m, ticket, {
+        body: comment.content,
+        visibility: 'public',
+        channel: 'ent',
+        authorId: comment.owner,
+        authorName: comment.owner_name,
+        externalId: comment.id,
+        createdAt: comment.created ? new Date(comment.created) : undefined,
+      });
+      await this.tickets.recordEvent(m, ticket, 'message_added', ENT_ACTOR, null, {
+        messageId: message.id,
+        entCommentId: comment.id,
+        author: comment.owner,
+      });
+    }
+  }
+}

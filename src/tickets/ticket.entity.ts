@@ -1,0 +1,94 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export const SOURCE_CHANNELS = ['ent', 'slack', 'discord', 'web', 'api'] as const;
+export type SourceChannel = (typeof SOURCE_CHANNELS)[number];
+
+export const PROFILES = ['Teacher', 'Personnel', 'Relative', 'Student', 'Guest'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const PRIORITIES = ['mineur', 'majeur', 'bloquant'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+@Entity({ name: 'tickets' })
+export class TicketEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('text')
+  reference: string;
+
+  @Column('text', { name: 'source_channel' })
+  sourceChannel: SourceChannel;
+
+  /** The ticket's id in the ENT support module, for tickets that came from it. */
+  @Column('text', { name: 'ent_ticket_id', nullable: true })
+  entTicketId: string | null;
+
+  @Column('text', { name: 'requester_ent_id' })
+  requesterEntId: string;
+
+  @Column('text', { name: 'requester_login', nullable: true })
+  requesterLogin: string | null;
+
+  @Column('text', { name: 'requester_name' })
+  requesterName: string;
+
+  @Column('text', { name: 'requester_profile', nullable: true })
+  requesterProfile: Profile | null;
+
+  @Column('text', { name: 'school_structure_id', nullable: true })
+  schoolStructureId: string | null;
+
+  @Column('text', { name: 'school_uai', nullable: true })
+  schoolUai: string | null;
+
+  @Column('text')
+  subject: string;
+
+  @Column('text')
+  description: string;
+
+  /** App address from the ENT ("/blog"), when the ticket came from the ENT. */
+  @Column('text', { name: 'ent_category', nullable: true })
+  entCategory: string | null;
+
+  @Column('text', { nullable: true })
+  intent: string | null;
+
+  @Column('text', { nullable: true })
+  category: string | null;
+
+  @Column('text', { nullable: true })
+  tier: string | null;
+
+  @Column('text', { name: 'assignee_id', nullable: true })
+  assigneeId: string | null;
+
+  @Column('text', { name: 'assignee_name', nullable: true })
+  assigneeName: string | null;
+
+  @Column('text')
+  priority: Priority;
+
+  @Column('smallint')
+  status: number;
+
+  @Column('smallint', { name: 'escalation_status' })
+  escalationStatus: number;
+
+  @Column('timestamptz', { name: 'first_response_due_at', nullable: true })
+  firstResponseDueAt: Date | null;
+
+  @Column('timestamptz', { name: 'resolution_due_at', nullable: true })
+  resolutionDueAt: Date | null;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'updated_at' })
+  updatedAt: Date;
+
+  /** Optimistic lock: every change bumps it, a concurrent change is detected. */
+  @Column('int')
+  version: number;
+}

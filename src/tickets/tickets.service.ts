@@ -1,0 +1,357 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, LessThan } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
+import { JobData, OnJob } from '../queue/job';
+import { JobQueue } from '../queue/job-queue.service';
+import { JOBS } from '../queue/jobs.registry';
+import { DirectoryService } from '../directory/directory.service';
+import { AddMessageInput, CreateTicketInput, ListTicketsQuery, TransitionInput } from './dto/ticket.schemas';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { canSee, isRequester, isStaffFor, Viewer } from './ticket-access';
+import { ActorKind, EventData, TicketEventEntity, TicketEventType } from './ticket-event.entity';
+import { TicketMessageEntity } from './ticket-message.entity';
+import {
+  applyTransition,
+  ESCALATION_STATUS,
+  REQUESTER_TRANSITIONS,
+  statusAfterComment,
+  statusFromCode,
+  TICKET_STATUS,
+  TicketStatus,
+} from './ticket-status';
+import { TicketEntity } from './ticket.entity';
+
+export interface Actor {
+  kind: ActorKind;
+  id: string;
+  name: string | null;
+}
+
+/** A new ticket as the service stores it, whatever channel it came from. */
+export type NewTicket = Omit<CreateTicketInput, 'school'> & {
+  school: { structureId: string | null; uai: string | null };
+  entTicketId?: string;
+  entCategory?: string | null;
+  status?: TicketStatus;
+};
+
+export interface IdempotencyRequest {
+  apiKeyId: string;
+  key: string;
+  requestHash: string;
+}
+
+class IdempotentReplay extends Error {}
+
+const PURGE_EVERY_MS = 3_600_000;
+
+export function hashRequest(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly directory: DirectoryService,
+    private readonly clock: Clock,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async viewerFor(actorId: string | null, mayReadAll: boolean): Promise<Viewer> {
+    if (actorId) return { kind: 'person', scope: await this.directory.scopeOf(actorId) };
+    if (mayReadAll) return { kind: 'back_office' };
+    throw new DomainError('ACTOR_REQUIRED', 'State the ENT user you act for in the X-On-Behalf-Of header.');
+  }
+
+  /** Fills the school's missing half (UAI or structure id) from the directory. */
+  async resolveSchool(ref: { structureId?: string; uai?: string } | undefined) {
+    if (!ref) return { structureId: null, uai: null };
+    const school = ref.structureId
+      ? await this.directory.findSchoolByStructureId(ref.structureId)
+      : await this.directory.findSchoolByUai(ref.uai!);
+    return { structureId: ref.structureId ?? school?.structureId ?? null, uai: ref.uai ?? school?.uai ?? null };
+  }
+
+  /**
+   * Creates a ticket; with an idempotency key, a retried request returns the
+   * ticket made the first time (`created: false`) and never makes a second.
+   */
+  async create(input: NewTicket, actor: Actor, idempotency?: IdempotencyRequest) {
+    if (idempotency) {
+      const existing = await this.replayOf(idempotency);
+      if (existing) return { ticket: existing, created: false };
+    }
+    try {
+      const ticket = await this.db.transaction(async (m) => {
+        const ticket = await this.insertTicket(m, input);
+        await this.recordEvent(m, ticket, 'created', actor, null, {
+          status: statusFromCode(ticket.status),
+          channel: ticket.sourceChannel,
+          subject: ticket.subject,
+        });
+        if (idempotency) {
+          const inserted = await m
+            .createQueryBuilder()
+            .insert()
+            .into(IdempotencyKeyEntity)
+            .values({ ...idempotency, ticketId: ticket.id, createdAt: ticket.createdAt })
+            .orIgnore()
+            .returning(['key'])
+            .execute();
+          if (inserted.raw.length === 0) throw new IdempotentReplay();
+        }
+        return ticket;
+      });
+      return { ticket, created: true };
+    } catch (error) {
+      if (!(error instanceof IdempotentReplay) || !idempotency) throw error;
+      const existing = await this.replayOf(idempotency);
+      if (!existing) throw new Error('idempotency key vanished during a concurrent create');
+      return { ticket: existing, created: false };
+    }
+  }
+
+  private async replayOf(idempotency: IdempotencyRequest): Promise<TicketEntity | null> {
+    const row = await this.db
+      .getRepository(IdempotencyKeyEntity)
+      .findOneBy({ apiKeyId: idempotency.apiKeyId, key: idempotency.key });
+    if (!row) return null;
+    if (row.requestHash !== idempotency.requestHash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
+    }
+    return this.db.getRepository(TicketEntity).findOneByOrFail({ id: row.ticketId });
+  }
+
+  async insertTicket(m: EntityManager, input: NewTicket): Promise<TicketEntity> {
+    const now = this.clock.now();
+    const ticket: TicketEntity = {
+      id: randomUUID(),
+      reference: '',
+      sourceChannel: input.channel,
+      entTicketId: input.entTicketId ?? null,
+      requesterEntId: input.requester.entUserId,
+      requesterLogin: input.requester.login ?? null,
+      requesterName: input.requester.displayName,
+      requesterProfile: input.requester.profile ?? null,
+      schoolStructureId: input.school.structureId,
+      schoolUai: input.school.uai,
+      subject: input.subject,
+      description: input.description,
+      entCategory: input.entCategory ?? null,
+      intent: null,
+      category: null,
+      tier: null,
+      assigneeId: null,
+      assigneeName: null,
+      priority: input.priority,
+      status: TICKET_STATUS[input.status ?? 'new'],
+      escalationStatus: ESCALATION_STATUS.not_done,
+      firstResponseDueAt: null,
+      resolutionDueAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    // A sequence gives contention-free numbers; the prefix is validated by the config schema.
+    const prefix = `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`;
+    const result = await m
+      .createQueryBuilder()
+      .insert()
+      .into(TicketEntity)
+      .values({ ...ticket, reference: () => `'${prefix}' || lpad(nextval('ticket_reference_seq')::text, 6, '0')` })
+      .returning(['reference'])
+      .execute();
+    ticket.reference = (result.raw as { reference: string }[])[0].reference;
+    return ticket;
+  }
+
+  async recordEvent(
+    m: EntityManager,
+    ticket: TicketEntity,
+    type: TicketEventType,
+    actor: Actor,
+    before: EventData | null,
+    after: EventData | null,
+  ): Promise<void> {
+    await m.insert(TicketEventEntity, {
+      ticketId: ticket.id,
+      type,
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorName: actor.name,
+      before,
+      after,
+      at: this.clock.now(),
+    });
+  }
+
+  async list(query: ListTicketsQuery, viewer: Viewer) {
+    const qb = this.db.getRepository(TicketEntity).createQueryBuilder('t');
+    if (viewer.kind === 'person') {
+      const { scope } = viewer;
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('t.requester_ent_id = :me', { me: scope.entUserId });
+          if (scope.schoolStructureIds.length) w.orWhere('t.school_structure_id IN (:...mine)', { mine: scope.schoolStructureIds });
+          if (scope.seesEditorQueue) w.orWhere(`t.tier = 'editor_support'`);
+        }),
+      );
+    }
+    if (query.status) qb.andWhere('t.status IN (:...statuses)', { statuses: query.status.map((s) => TICKET_STATUS[s as TicketStatus]) });
+    if (query.school) qb.andWhere('(t.school_structure_id = :school OR t.school_uai = :school)', { school: query.school });
+    if (query.tier) qb.andWhere('t.tier = :tier', { tier: query.tier });
+    if (query.assignee) qb.andWhere('t.assignee_id = :assignee', { assignee: query.assignee });
+    if (query.text) {
+      query.text
+        .split(/\s+/)
+        .filter(Boolean)
+        .slice(0, 8)
+        .forEach((word, i) => {
+          qb.andWhere(`relais_unaccent(lower(t.subject || ' ' || t.description)) LIKE relais_unaccent(lower(:w${i}))`, {
+            [`w${i}`]: `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%`,
+          });
+        });
+    }
+    qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  /** Reads a ticket the viewer may see; an invisible ticket is reported as not found. */
+  async get(reference: string, viewer: Viewer): Promise<TicketEntity> {
+    const ticket = await this.db.getRepository(TicketEntity).findOneBy({ reference });
+    if (!ticket || !canSee(ticket, viewer)) throw notFound(reference);
+    return ticket;
+  }
+
+  async messages(ticket: TicketEntity, viewer: Viewer): Promise<TicketMessageEntity[]> {
+    const all = await this.db
+      .getRepository(TicketMessageEntity)
+      .find({ where: { ticketId: ticket.id }, order: { createdAt: 'ASC' } });
+    return isStaffFor(ticket, viewer) ? all : all.filter((message) => message.visibility === 'public');
+  }
+
+  async history(reference: string, viewer: Viewer): Promise<TicketEventEntity[]> {
+    const ticket = await this.get(reference, viewer);
+    return this.db.getRepository(TicketEventEntity).find({ where: { ticketId: ticket.id }, order: { seq: 'ASC' } });
+  }
+
+  async addMessage(reference: string, input: AddMessageInput, viewer: Viewer & { kind: 'person' }) {
+    const actor = this.personActor(viewer);
+    return this.changeTicket(reference, viewer, async (m, ticket) => {
+      const byRequester = isRequester(ticket, viewer);
+      const internal = input.visibility === 'internal';
+      if (internal && !isStaffFor(ticket, viewer)) {
+        throw new DomainError('TICKET_FORBIDDEN_ACTION', 'Only the people handling a ticket may add internal notes.');
+      }
+      const authorName = actor.name ?? (byRequester ? ticket.requesterName : actor.id);
+      const message = await this.insertMessage(m, ticket, { ...input, authorId: actor.id, authorName });
+      await this.recordEvent(m, ticket, 'message_added', actor, null, {
+        messageId: message.id,
+        visibility: message.visibility,
+        channel: message.channel,
+      });
+      await this.moveStatus(m, ticket, statusAfterComment(statusFromCode(ticket.status), { byRequester, internal }), actor);
+      return message;
+    });
+  }
+
+  async insertMessage(
+    m: EntityManager,
+    ticket: TicketEntity,
+    input: AddMessageInput & { authorId: string; authorName: string; externalId?: string; createdAt?: Date },
+  ): Promise<TicketMessageEntity> {
+    const message: TicketMessageEntity = {
+      id: randomUUID(),
+      ticketId: ticket.id,
+      authorId: input.authorId,
+      authorName: input.authorName,
+      visibility: input.visibility,
+      channel: input.channel,
+      body: input.body,
+      externalId: input.externalId ?? null,
+      createdAt: input.createdAt ?? this.clock.now(),
+    };
+    await m.insert(TicketMessageEntity, message);
+    return message;
+  }
+
+  async transition(reference: string, input: TransitionInput, viewer: Viewer & { kind: 'person' }) {
+    const actor = this.personActor(viewer);
+    return this.changeTicket(reference, viewer, async (m, ticket) => {
+      const staff = isStaffFor(ticket, viewer);
+      if (!staff && !(isRequester(ticket, viewer) && REQUESTER_TRANSITIONS.includes(input.action))) {
+        throw new DomainError('TICKET_FORBIDDEN_ACTION', `You may not ${input.action} this ticket.`);
+      }
+      const current = statusFromCode(ticket.status);
+      const outcome = applyTransition(current, input.action);
+      if (!outcome.ok) {
+        throw new DomainError(
+          'TICKET_ILLEGAL_TRANSITION',
+          `Cannot ${input.action} a ticket that is ${current}; allowed from: ${outcome.allowedFrom.join(', ')}.`,
+          { status: current, allowedFrom: outcome.allowedFrom },
+        );
+      }
+      if (input.action === 'claim' && ticket.assigneeId !== actor.id) {
+        const before = { assignee: ticket.assigneeId };
+        ticket.assigneeId = actor.id;
+        ticket.assigneeName = actor.name;
+        await this.recordEvent(m, ticket, 'assigned', actor, before, { assignee: actor.id });
+      }
+      await this.moveStatus(m, ticket, outcome.to, actor, input.reason);
+      return ticket;
+    });
+  }
+
+  /** Locks the ticket row for the change, so concurrent changes apply one after the other. */
+  async changeTicket<T>(reference: string, viewer: Viewer, change: (m: EntityManager, ticket: TicketEntity) => Promise<T>) {
+    return this.db.transaction(async (m) => {
+      const ticket = await m.findOne(TicketEntity, { where: { reference }, lock: { mode: 'pessimistic_write' } });
+      if (!ticket || !canSee(ticket, viewer)) throw notFound(reference);
+      const result = await change(m, ticket);
+      ticket.updatedAt = this.clock.now();
+      ticket.version += 1;
+      await m.save(TicketEntity, ticket);
+      return { ticket, result };
+    });
+  }
+
+  async moveStatus(m: EntityManager, ticket: TicketEntity, to: TicketStatus, actor: Actor, reason?: string) {
+    const from = statusFromCode(ticket.status);
+    if (from === to) return;
+    ticket.status = TICKET_STATUS[to];
+    await this.recordEvent(m, ticket, 'status_changed', actor, { status: from }, { status: to, ...(reason ? { reason } : {}) });
+  }
+
+  private personActor(viewer: Viewer & { kind: 'person' }): Actor {
+    return { kind: 'user', id: viewer.scope.entUserId, name: viewer.scope.displayName };
+  }
+
+  /** Idempotency keys only need to outlive client retries; an hourly job drops old ones. */
+  async schedulePurge(): Promise<void> {
+    const nextHour = Math.floor(this.clock.now().getTime() / PURGE_EVERY_MS) + 1;
+    await this.queue.enqueue(
+      JOBS.purgeIdempotencyKeys,
+      { olderThanHours: 24 },
+      { jobId: `purge-idempotency-keys-${nextHour}`, delayMs: nextHour * PURGE_EVERY_MS - this.clock.now().getTime() },
+    );
+  }
+
+  @OnJob(JOBS.purgeIdempotencyKeys)
+  async purgeIdempotencyKeys(data: JobData<typeof JOBS.purgeIdempotencyKeys>): Promise<void> {
+    const cutoff = new Date(this.clock.now().getTime() - data.olderThanHours * 3_600_000);
+    await this.db.getRepository(IdempotencyKeyEntity).delete({ createdAt: LessThan(cutoff) });
+    await this.schedulePurge();
+  }
+}
+
+function notFound(reference: string): DomainError {
+  return new DomainError('TICKET_NOT_FOUND', `No ticket ${reference} visible to you.`);
+}
