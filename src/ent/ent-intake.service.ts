@@ -6,7 +6,7 @@ import { EventData } from '../tickets/ticket-event.entity';
 import { TicketMessageEntity } from '../tickets/ticket-message.entity';
 import { statusFromCode } from '../tickets/ticket-status';
 import { TicketEntity } from '../tickets/ticket.entity';
-import { Actor, TicketsService } from '../tickets/tickets.service';
+import { Actor, NewTicket, TicketsService } from '../tickets/tickets.service';
 import { EntTicket } from './dto/ent-ticket.schema';
 
 const ENT_ACTOR: Actor = { kind: 'integration', id: 'ent', name: 'ENT Assistance' };
@@ -38,21 +38,22 @@ export class EntIntakeService {
     }
   }
 
-  private upsert(payload: EntTicket) {
+  private async upsert(payload: EntTicket) {
+    // Looked up before the transaction: the embedded database has a single session.
+    const school = await this.tickets.resolveSchool({ structureId: payload.school_id });
     return this.db.transaction(async (m) => {
       const existing = await m.findOne(TicketEntity, {
         where: { entTicketId: payload.id },
         lock: { mode: 'pessimistic_write' },
       });
-      const ticket = existing ?? (await this.createFrom(m, payload));
+      const ticket = existing ?? (await this.createFrom(m, payload, school));
       if (existing) await this.applyChanges(m, existing, payload);
       await this.addNewComments(m, ticket, payload);
       return { ticket, created: !existing };
     });
   }
 
-  private async createFrom(m: EntityManager, payload: EntTicket): Promise<TicketEntity> {
-    const school = await this.tickets.resolveSchool({ structureId: payload.school_id });
+  private async createFrom(m: EntityManager, payload: EntTicket, school: NewTicket['school']): Promise<TicketEntity> {
     const ticket = await this.tickets.insertTicket(m, {
       subject: payload.subject,
       description: payload.description,

@@ -1,0 +1,171 @@
+import { DataSource } from 'typeorm';
+import { signEntRequest } from '../src/ent/ent-signature';
+import { DRIVERS, TEST_ENT_SECRET, TestApp, TestStore } from './support/test-app';
+
+const URL = '/api/v1/intake/ent/tickets';
+
+function entTicket(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'ent-1001',
+    subject: 'Blog de la classe inaccessible',
+    description: "Depuis ce matin, le blog de CE2 affiche une erreur pour tous les parents.",
+    category: '/blog',
+    school_id: 'struct-jean-moulin',
+    owner: 'demo-teacher-jm',
+    owner_name: 'Julien Moreau',
+    profile: 'Teacher',
+    status: 1,
+    comments: [],
+    ...overrides,
+  };
+}
+
+describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
+  let store: TestStore;
+  let t: TestApp;
+  let backOffice: string;
+
+  beforeAll(async () => {
+    store = await TestStore.create();
+    t = await TestApp.start(store);
+    backOffice = await t.apiKey(['tickets:read_all']);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await store?.destroy();
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const send = (raw: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) => {
+    const timestamp = options.timestamp ?? now();
+    return t.http
+      .post(URL)
+      .set('Content-Type', 'application/json')
+      .set('X-Relais-Timestamp', String(timestamp))
+      .set('X-Relais-Signature', options.signature ?? signEntRequest(options.secret ?? TEST_ENT_SECRET, timestamp, raw))
+      .send(raw);
+  };
+  const count = async (table: string, where = 'true') =>
+    (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n as number;
+  const ticketByEntId = async (entId: string) => {
+    const list = await t.http.get('/api/v1/tickets?pageSize=100').set('Authorization', backOffice).expect(200);
+    return list.body.items.find((i: { entTicketId: string }) => i.entTicketId === entId);
+  };
+
+  it('creates a ticket from a signed ENT ticket', async () => {
+    const res = await send(JSON.stringify(entTicket())).expect(201);
+    expect(res.body).toMatchObject({ created: true, status: 'new', reference: expect.stringMatching(/^AST-\d{4}-\d{6}$/) });
+    const ticket = await ticketByEntId('ent-1001');
+    expect(ticket).toMatchObject({
+      channel: 'ent',
+      entCategory: '/blog',
+      requester: { entUserId: 'demo-teacher-jm', displayName: 'Julien Moreau', profile: 'Teacher' },
+      school: { structureId: 'struct-jean-moulin', uai: '0999001A' },
+    });
+  });
+
+  it('updates on redelivery, never duplicates, and adds only new comments', async () => {
+    const c1 = { id: 'c1', owner: 'demo-teacher-jm', owner_name: 'Julien Moreau', content: 'Toujours en panne.', created: '2026-09-01T07:30:00+02:00' };
+    const first = entTicket({ id: 'ent-2002', comments: [c1] });
+    const created = await send(JSON.stringify(first)).expect(201);
+    const updated = entTicket({
+      id: 'ent-2002',
+      status: 2,
+      subject: 'Blog de CE2 inaccessible',
+      comments: [
+        c1,
+        { id: 'c2', owner: 'demo-director-jm', owner_name: 'Claire Dubois', content: 'Transmis au support.', created: '2026-09-01T08:00:00+02:00' },
+      ],
+    });
+    const res = await send(JSON.stringify(updated)).expect(200);
+    expect(res.body).toMatchObject({ created: false, reference: created.body.reference, status: 'opened' });
+    expect(await count('tickets', `ent_ticket_id = 'ent-2002'`)).toBe(1);
+
+    const detail = await t.http.get(`/api/v1/tickets/${created.body.reference}`).set('Authorization', backOffice).expect(200);
+    expect(detail.body.subject).toBe('Blog de CE2 inaccessible');
+    expect(detail.body.messages.map((m: { body: string }) => m.body)).toEqual(['Toujours en panne.', 'Transmis au support.']);
+    const history = await t.http.get(`/api/v1/tickets/${created.body.reference}/history`).set('Authorization', backOffice).expect(200);
+    const update = history.body.items.find((e: { type: string }) => e.type === 'updated_from_source');
+    expect(update).toMatchObject({
+      actor: { kind: 'integration', id: 'ent' },
+      before: { status: 'new', subject: 'Blog de la classe inaccessible' },
+      after: { status: 'opened', subject: 'Blog de CE2 inaccessible' },
+    });
+  });
+
+  it('treats a replayed request as a no-op', async () => {
+    const raw = JSON.stringify(entTicket({ id: 'ent-3003', comments: [{ id: 9, owner: 'x1', owner_name: 'X', content: 'Bonjour' }] }));
+    const timestamp = now();
+    await send(raw, { timestamp }).expect(201);
+    const events = await count('ticket_events');
+    const messages = await count('ticket_messages');
+    const replay = await send(raw, { timestamp }).expect(200);
+    expect(replay.body.created).toBe(false);
+    expect(await count('tickets', `ent_ticket_id = 'ent-3003'`)).toBe(1);
+    expect(await count('ticket_events')).toBe(events);
+    expect(await count('ticket_messages')).toBe(messages);
+  });
+
+  it('makes one ticket from concurrent first deliveries', async () => {
+    const raw = JSON.stringify(entTicket({ id: 'ent-4004' }));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => send(raw)));
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(4);
+    expect(await count('tickets', `ent_ticket_id = 'ent-4004'`)).toBe(1);
+  });
+
+  it.each([
+    ['a wrong secret', { secret: 'not-the-shared-secret-at-all' }],
+    ['a missing signature', { signature: '' }],
+    ['a tampered signature', { signature: 'sha256=' + '0'.repeat(64) }],
+  ])('refuses %s with 401, writing nothing', async (_, options) => {
+    const before = await count('tickets');
+    const res = await send(JSON.stringify(entTicket({ id: 'ent-bad-sig' })), options).expect(401);
+    expect(res.body.code).toBe('ENT_SIGNATURE_INVALID');
+    expect(await count('tickets')).toBe(before);
+  });
+
+  it('refuses a body changed after signing', async () => {
+    const raw = JSON.stringify(entTicket({ id: 'ent-5005' }));
+    const timestamp = now();
+    const signature = signEntRequest(TEST_ENT_SECRET, timestamp, raw);
+    await send(raw.replace('ent-5005', 'ent-5006'), { timestamp, signature }).expect(401);
+  });
+
+  it.each([
+    ['older than 5 minutes', -301],
+    ['too far in the future', 301],
+  ])('refuses a timestamp %s', async (_, offset) => {
+    const before = await count('tickets');
+    const res = await send(JSON.stringify(entTicket({ id: 'ent-stale' })), { timestamp: now() + offset }).expect(401);
+    expect(res.body.code).toBe('ENT_REQUEST_STALE');
+    expect(await count('tickets')).toBe(before);
+  });
+
+  it('refuses a malformed body with 400', async () => {
+    const before = await count('tickets');
+    const res = await send('{"id": "ent-6006", ').expect(400);
+    expect(res.body.code).toBe('MALFORMED_BODY');
+    expect(await count('tickets')).toBe(before);
+  });
+
+  it.each([
+    ['a missing subject', { subject: undefined }],
+    ['a status out of range', { status: 9 }],
+    ['a category that is not an app address', { category: 'blog' }],
+    ['an unknown profile', { profile: 'Parent' }],
+    ['a comment without content', { comments: [{ id: 'c', owner: 'o', owner_name: 'O', content: '' }] }],
+  ])('refuses %s with the issues', async (_, overrides) => {
+    const before = await count('tickets');
+    const res = await send(JSON.stringify(entTicket({ id: 'ent-invalid', ...overrides }))).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.errors.length).toBeGreaterThan(0);
+    expect(await count('tickets')).toBe(before);
+  });
+
+  it('ignores fields it does not know, storing none of them', async () => {
+    const res = await send(JSON.stringify(entTicket({ id: 'ent-7007', locale: 'fr', attachments: [{ id: 'a1' }], escalation_date: null }))).expect(201);
+    const detail = await t.http.get(`/api/v1/tickets/${res.body.reference}`).set('Authorization', backOffice).expect(200);
+    expect(JSON.stringify(detail.body)).not.toContain('locale');
+  });
+});
