@@ -1,28 +1,60 @@
 import Bull from 'bull';
+import type { Redis } from 'ioredis';
 import { EnqueueOptions, JobDefinition, UnrecoverableJobError } from './job';
 import { DriverHealth, JobDriver, RunJob } from './job-driver';
 
 /** Bull on Redis: jobs survive restarts and are shared by every replica. */
 export class BullDriver implements JobDriver {
-  private readonly queue: Bull.Queue;
+  private bull: Bull.Queue | null = null;
 
-  constructor(redisUrl: string, prefix: string, private readonly concurrency = 5) {
-    this.queue = new Bull('relais-jobs', redisUrl, { prefix });
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+    private readonly onError: (error: unknown) => void,
+    private readonly concurrency = 5,
+  ) {}
+
+  /** Connects on first use, so a boot that fails before it leaves no connection behind. */
+  private get queue(): Bull.Queue {
+    if (!this.bull) {
+      this.bull = new Bull('relais-jobs', this.redisUrl, { prefix: this.prefix });
+      this.bull.on('error', this.onError);
+    }
+    return this.bull;
   }
 
   async start(jobs: Map<string, { definition: JobDefinition; run: RunJob }>): Promise<void> {
     await this.queue.isReady();
     for (const [name, { run }] of jobs) {
-      void this.queue.process(name, this.concurrency, async (job) => {
-        try {
-          await run(job.data, { attempt: job.attemptsMade + 1, jobId: String(job.id) });
-        } catch (error) {
-          // Bull retries any failure; an unrecoverable one must not use up the remaining attempts.
-          if (error instanceof UnrecoverableJobError) await job.discard();
-          throw error;
-        }
-      });
+      // The promise settles only when the queue closes (with no reason): nothing to report then.
+      this.queue
+        .process(name, this.concurrency, async (job) => {
+          try {
+            await run(job.data, { attempt: job.attemptsMade + 1, jobId: String(job.id) });
+          } catch (error) {
+            // Bull retries any failure; an unrecoverable one must not use up the remaining attempts.
+            if (error instanceof UnrecoverableJobError) await job.discard();
+            throw error;
+          }
+        })
+        .catch((error: unknown) => {
+          if (error) this.onError(error);
+        });
     }
+    await this.blockingClientReady();
+  }
+
+  /**
+   * Bull opens its blocking connection a few ticks after `process()`; a close in
+   * between would leave that connection open forever. Open it now and wait for it.
+   */
+  private async blockingClientReady(): Promise<void> {
+    const client = (this.queue as unknown as { bclient: Redis }).bclient;
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve());
+      client.once('end', () => reject(new Error('Redis connection closed before the queue was ready')));
+    });
   }
 
   async add(definition: JobDefinition, data: unknown, options: EnqueueOptions): Promise<void> {
@@ -46,6 +78,7 @@ export class BullDriver implements JobDriver {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await this.bull?.close();
+    this.bull = null;
   }
 }

@@ -15,7 +15,9 @@ import { JOB_DRIVER, JobQueue } from './job-queue.service';
       inject: [APP_CONFIG, JsonLogger],
       useFactory: (config: AppConfig, logger: JsonLogger) =>
         config.queue.kind === 'bull'
-          ? new BullDriver(config.queue.redisUrl, config.queue.prefix)
+          ? new BullDriver(config.queue.redisUrl, config.queue.prefix, (error) =>
+              logger.event('error', 'queue.error', { error: error instanceof Error ? error.message : String(error) }, 'BullDriver'),
+            )
           : new InProcessDriver(logger),
     },
     JobQueue,

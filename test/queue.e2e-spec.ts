@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { z } from 'zod';
+import { CommonModule } from '../src/common/common.module';
+import { JsonLogger } from '../src/common/logging/json-logger';
+import { loadConfig } from '../src/config/config';
+import { ConfigModule } from '../src/config/config.module';
+import { BullDriver } from '../src/queue/bull.driver';
+import { InProcessDriver } from '../src/queue/in-process.driver';
+import { defineJob, JobContext, OnJob, UnrecoverableJobError } from '../src/queue/job';
+import { JobDriver, RunJob } from '../src/queue/job-driver';
+import { JobRegistrationError } from '../src/queue/job-queue.service';
+import { JOBS } from '../src/queue/jobs.registry';
+import { QueueModule } from '../src/queue/queue.module';
+import { DRIVERS } from './support/test-app';
+
+const probeJob = defineJob({ name: 'test.probe', schema: z.object({ n: z.number() }), attempts: 3, backoffMs: 20 });
+
+function makeDriver(): JobDriver {
+  return process.env.REDIS_URL
+    ? new BullDriver(process.env.REDIS_URL, `relais-test-${randomUUID().slice(0, 8)}`, (error) => {
+        throw error;
+      })
+    : new InProcessDriver(new JsonLogger('silent'));
+}
+
+function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (predicate()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
+      setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+describe(`job driver (${DRIVERS.queue})`, () => {
+  let driver: JobDriver;
+  const runs: { data: unknown; context: JobContext; at: number }[] = [];
+  let behaviour: (data: { n: number }, context: JobContext) => Promise<void> = async () => undefined;
+
+  beforeAll(async () => {
+    driver = makeDriver();
+    const run: RunJob = async (data, context) => {
+      runs.push({ data, context, at: Date.now() });
+      await behaviour(data as { n: number }, context);
+    };
+    await driver.start(new Map([[probeJob.name, { definition: probeJob, run }]]));
+  });
+  afterAll(() => driver.close());
+  beforeEach(() => {
+    runs.length = 0;
+  });
+
+  it('runs a job with its data', async () => {
+    behaviour = async () => undefined;
+    await driver.add(probeJob, { n: 1 }, {});
+    await waitFor(() => runs.length === 1);
+    expect(runs[0].data).toEqual({ n: 1 });
+    expect(runs[0].context.attempt).toBe(1);
+  });
+
+  it('waits for the delay', async () => {
+    behaviour = async () => undefined;
+    const added = Date.now();
+    await driver.add(probeJob, { n: 2 }, { delayMs: 300 });
+    await waitFor(() => runs.length === 1);
+    expect(runs[0].at - added).toBeGreaterThanOrEqual(250);
+  });
+
+  it('retries a failing job with growing delays, up to its attempts', async () => {
+    behaviour = async () => {
+      throw new Error('target down');
+    };
+    await driver.add(probeJob, { n: 3 }, {});
+    await waitFor(() => runs.length === 3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs.map((r) => r.context.attempt)).toEqual([1, 2, 3]);
+    expect(runs[2].at - runs[1].at).toBeGreaterThanOrEqual(runs[1].at - runs[0].at - 5);
+  });
+
+  it('does not retry an unrecoverable failure', async () => {
+    behaviour = async () => {
+      throw new UnrecoverableJobError('bad data');
+    };
+    await driver.add(probeJob, { n: 4 }, {});
+    await waitFor(() => runs.length === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toHaveLength(1);
+  });
+
+  it('adds a job id only once while it is pending', async () => {
+    behaviour = async () => undefined;
+    await driver.add(probeJob, { n: 5 }, { jobId: 'once', delayMs: 100 });
+    await driver.add(probeJob, { n: 6 }, { jobId: 'once', delayMs: 100 });
+    await waitFor(() => runs.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs.map((r) => r.data)).toEqual([{ n: 5 }]);
+  });
+
+  it('reports its health', async () => {
+    expect(await driver.health()).toMatchObject({ ok: true, driver: DRIVERS.queue });
+  });
+});
+
+describe('job registration at boot', () => {
+  const config = () => loadConfig({ ...process.env, LOG_LEVEL: 'silent', QUEUE_PREFIX: `relais-test-${randomUUID().slice(0, 8)}` });
+
+  @Injectable()
+  class PurgeHandlerA {
+    @OnJob(JOBS.purgeIdempotencyKeys)
+    async run(): Promise<void> {}
+  }
+  @Injectable()
+  class PurgeHandlerB {
+    @OnJob(JOBS.purgeIdempotencyKeys)
+    async run(): Promise<void> {}
+  }
+  @Injectable()
+  class StrayHandler {
+    @OnJob(probeJob)
+    async run(): Promise<void> {}
+  }
+
+  async function boot(providers: (new () => object)[]) {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config()), CommonModule, QueueModule],
+      providers,
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    try {
+      await app.init();
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('fails when a job has no handler', async () => {
+    await expect(boot([])).rejects.toThrow(/maintenance.purge-idempotency-keys" has 0 handlers/);
+  });
+
+  it('fails when a job has two handlers', async () => {
+    await expect(boot([PurgeHandlerA, PurgeHandlerB])).rejects.toThrow(JobRegistrationError);
+  });
+
+  it('fails on a handler for an undeclared job', async () => {
+    await expect(boot([PurgeHandlerA, StrayHandler])).rejects.toThrow(/undeclared job "test.probe"/);
+  });
+
+  it('boots with exactly one handler per job', async () => {
+    await expect(boot([PurgeHandlerA])).resolves.toBeUndefined();
+  });
+});
