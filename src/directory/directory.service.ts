@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
 import { SchoolEntity } from './directory.entities';
+
+const SCHOOL_CACHE_MS = 60_000;
+const SCHOOL_CACHE_SIZE = 10_000;
 
 /** What a person may see beyond their own tickets, from their roles in the directory. */
 export interface ActorScope {
@@ -15,7 +19,10 @@ export interface ActorScope {
 
 @Injectable()
 export class DirectoryService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * ENT rule: a local admin sees every ticket of the schools they administer.
@@ -41,11 +48,28 @@ export class DirectoryService {
     };
   }
 
+  /** Schools change at directory imports, not per request: every ticket creation reads one, so keep it a while. */
+  private readonly schools = new Map<string, { school: SchoolEntity | null; until: number }>();
+
   findSchoolByStructureId(structureId: string): Promise<SchoolEntity | null> {
-    return this.db.getRepository(SchoolEntity).findOneBy({ structureId });
+    return this.cachedSchool(`structure:${structureId}`, () => this.db.getRepository(SchoolEntity).findOneBy({ structureId }));
   }
 
   findSchoolByUai(uai: string): Promise<SchoolEntity | null> {
-    return this.db.getRepository(SchoolEntity).findOneBy({ uai });
+    return this.cachedSchool(`uai:${uai}`, () => this.db.getRepository(SchoolEntity).findOneBy({ uai }));
+  }
+
+  /** Called after a directory import. */
+  forgetSchools(): void {
+    this.schools.clear();
+  }
+
+  private async cachedSchool(key: string, load: () => Promise<SchoolEntity | null>): Promise<SchoolEntity | null> {
+    const hit = this.schools.get(key);
+    if (hit && hit.until > this.clock.now().getTime()) return hit.school;
+    const school = await load();
+    if (this.schools.size >= SCHOOL_CACHE_SIZE) this.schools.clear();
+    this.schools.set(key, { school, until: this.clock.now().getTime() + SCHOOL_CACHE_MS });
+    return school;
   }
 }

@@ -69,13 +69,8 @@ export class EntIntakeService {
       entTicketId: payload.id,
       entCategory: payload.category ?? null,
       status: statusFromCode(payload.status),
-    });
-    await this.tickets.recordEvent(m, ticket, 'created', ENT_ACTOR, null, {
-      status: statusFromCode(ticket.status),
-      channel: 'ent',
-      entTicketId: payload.id,
-      subject: ticket.subject,
-    });
+    }, ENT_ACTOR);
+    if (!ticket) throw new Error('ticket insert returned no row');
     return ticket;
   }
 

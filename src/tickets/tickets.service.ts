@@ -24,6 +24,7 @@ import {
   TicketStatus,
 } from './ticket-status';
 import { TicketEntity } from './ticket.entity';
+import { TicketInsertStatement } from './ticket-insert.sql';
 
 export interface Actor {
   kind: ActorKind;
@@ -45,8 +46,6 @@ export interface IdempotencyRequest {
   requestHash: string;
 }
 
-class IdempotentReplay extends Error {}
-
 const PURGE_EVERY_MS = 3_600_000;
 
 export function hashRequest(body: unknown): string {
@@ -55,6 +54,8 @@ export function hashRequest(body: unknown): string {
 
 @Injectable()
 export class TicketsService {
+  private insertStatement: TicketInsertStatement | undefined;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -87,34 +88,12 @@ export class TicketsService {
       const existing = await this.replayOf(idempotency);
       if (existing) return { ticket: existing, created: false };
     }
-    try {
-      const ticket = await this.db.transaction(async (m) => {
-        const ticket = await this.insertTicket(m, input);
-        await this.recordEvent(m, ticket, 'created', actor, null, {
-          status: statusFromCode(ticket.status),
-          channel: ticket.sourceChannel,
-          subject: ticket.subject,
-        });
-        if (idempotency) {
-          const inserted = await m
-            .createQueryBuilder()
-            .insert()
-            .into(IdempotencyKeyEntity)
-            .values({ ...idempotency, ticketId: ticket.id, createdAt: ticket.createdAt })
-            .orIgnore()
-            .returning(['key'])
-            .execute();
-          if (inserted.raw.length === 0) throw new IdempotentReplay();
-        }
-        return ticket;
-      });
-      return { ticket, created: true };
-    } catch (error) {
-      if (!(error instanceof IdempotentReplay) || !idempotency) throw error;
-      const existing = await this.replayOf(idempotency);
-      if (!existing) throw new Error('idempotency key vanished during a concurrent create');
-      return { ticket: existing, created: false };
-    }
+    const ticket = await this.insertTicket(this.db.manager, input, actor, idempotency);
+    if (ticket) return { ticket, created: true };
+    // A concurrent request with the same key won the race: answer with its ticket.
+    const existing = await this.replayOf(idempotency!);
+    if (!existing) throw new Error('idempotency key vanished during a concurrent create');
+    return { ticket: existing, created: false };
   }
 
   private async replayOf(idempotency: IdempotencyRequest): Promise<TicketEntity | null> {
@@ -128,7 +107,11 @@ export class TicketsService {
     return this.db.getRepository(TicketEntity).findOneByOrFail({ id: row.ticketId });
   }
 
-  async insertTicket(m: EntityManager, input: NewTicket): Promise<TicketEntity> {
+  /**
+   * Inserts the ticket with its "created" event (and idempotency key) in one
+   * statement. Returns null only when the idempotency key is already taken.
+   */
+  async insertTicket(m: EntityManager, input: NewTicket, actor: Actor, idempotency?: IdempotencyRequest): Promise<TicketEntity | null> {
     const now = this.clock.now();
     const ticket: TicketEntity = {
       id: randomUUID(),
@@ -158,16 +141,27 @@ export class TicketsService {
       updatedAt: now,
       version: 1,
     };
-    // A sequence gives contention-free numbers; the prefix is validated by the config schema.
-    const prefix = `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`;
-    const result = await m
-      .createQueryBuilder()
-      .insert()
-      .into(TicketEntity)
-      .values({ ...ticket, reference: () => `'${prefix}' || lpad(nextval('ticket_reference_seq')::text, 6, '0')` })
-      .returning(['reference'])
-      .execute();
-    ticket.reference = (result.raw as { reference: string }[])[0].reference;
+    this.insertStatement ??= new TicketInsertStatement(this.db.getMetadata(TicketEntity));
+    const [sql, params] = this.insertStatement.build({
+      ticket,
+      // A sequence gives contention-free numbers; the prefix is validated by the config schema.
+      referencePrefix: `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`,
+      createdEvent: {
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorName: actor.name,
+        after: {
+          status: statusFromCode(ticket.status),
+          channel: ticket.sourceChannel,
+          subject: ticket.subject,
+          ...(ticket.entTicketId ? { entTicketId: ticket.entTicketId } : {}),
+        },
+      },
+      idempotency,
+    });
+    const rows: { reference: string }[] = await m.query(sql, params);
+    if (rows.length === 0) return null;
+    ticket.reference = rows[0].reference;
     return ticket;
   }
 

@@ -25,7 +25,14 @@ export class TestStore {
     this.env = env;
   }
 
-  static async create(extra: NodeJS.ProcessEnv = {}): Promise<TestStore> {
+  /**
+   * `backend` defaults to what the environment names (as CI sets it); the
+   * benchmarks pass it explicitly to measure both drivers in one run.
+   */
+  static async create(
+    extra: NodeJS.ProcessEnv = {},
+    backend: { databaseUrl?: string; redisUrl?: string } = { databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL },
+  ): Promise<TestStore> {
     const env: NodeJS.ProcessEnv = {
       LOG_LEVEL: 'error',
       DEMO_DATA: 'true',
@@ -34,19 +41,20 @@ export class TestStore {
       QUEUE_PREFIX: `relais-test-${randomUUID().slice(0, 8)}`,
       ...extra,
     };
-    if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+    if (backend.redisUrl) env.REDIS_URL = backend.redisUrl;
     const store = new TestStore(env);
-    if (process.env.DATABASE_URL) {
+    const serverUrl = backend.databaseUrl;
+    if (serverUrl) {
       const name = `relais_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      const admin = new Client({ connectionString: process.env.DATABASE_URL });
+      const admin = new Client({ connectionString: serverUrl });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name}`);
       await admin.end();
-      const url = new URL(process.env.DATABASE_URL);
+      const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       env.DATABASE_URL = url.toString();
       store.cleanup.push(async () => {
-        const c = new Client({ connectionString: process.env.DATABASE_URL });
+        const c = new Client({ connectionString: serverUrl });
         await c.connect();
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await c.end();

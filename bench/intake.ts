@@ -1,0 +1,69 @@
+/**
+ * Ticket creation throughput and latency under concurrent load.
+ *
+ *   npm run bench:intake                      # embedded database (PGlite, in-process jobs)
+ *   DATABASE_URL=… REDIS_URL=… npm run bench:intake   # and PostgreSQL + Redis as well
+ *
+ * The service runs as its own process (dist/main.js, LOG_LEVEL=info as in
+ * production) on a fresh store; this process is the load generator: BENCH_CLIENTS
+ * clients (default 50) each create tickets back to back for BENCH_SECONDS
+ * (default 10) after a 2 s warm-up. Prints one line per driver.
+ */
+import { ticketBody } from '../test/factories/ticket.factory';
+import { createApiKey, ServiceProcess } from '../test/support/service-process';
+import { TestStore } from '../test/support/test-app';
+import { JsonClient, percentile, runFor } from './load';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+interface Backend {
+  label: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+}
+
+async function measure(backend: Backend): Promise<void> {
+  const store = await TestStore.create({ DEMO_DATA: 'true' }, backend);
+  const key = createApiKey(store.env);
+  const service = await ServiceProcess.start(store.env);
+  const client = new JsonClient(service.url, { Authorization: `Bearer ${key}` }, CLIENTS);
+  let n = 0;
+  const createOne = async () => {
+    const body = ticketBody({ subject: `Bench ${n++}`, description: 'Mon fils ne voit pas ses devoirs dans le cahier de textes.' });
+    return (await client.request('POST', '/api/v1/tickets', body)).status === 201;
+  };
+  try {
+    await runFor(2, CLIENTS, createOne); // warm-up: JIT, connection pools
+    const result = await runFor(SECONDS, CLIENTS, createOne);
+    const perSecond = result.ok / result.seconds;
+    console.log(
+      `${backend.label.padEnd(28)} clients=${CLIENTS} created=${result.ok} errors=${result.failed} ` +
+        `rate=${perSecond.toFixed(0)}/s p50=${percentile(result.latenciesMs, 50).toFixed(1)}ms ` +
+        `p99=${percentile(result.latenciesMs, 99).toFixed(1)}ms`,
+    );
+  } finally {
+    client.close();
+    await service.kill();
+    await store.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const backends: Backend[] = [{ label: 'embedded (pglite, in-process)' }];
+  if (process.env.DATABASE_URL) {
+    backends.push({
+      label: `postgres${process.env.REDIS_URL ? ' + redis (bull)' : ' (in-process)'}`,
+      databaseUrl: process.env.DATABASE_URL,
+      redisUrl: process.env.REDIS_URL,
+    });
+  } else {
+    console.log('(set DATABASE_URL, and REDIS_URL, to measure PostgreSQL too)');
+  }
+  for (const backend of backends) await measure(backend);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

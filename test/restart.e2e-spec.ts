@@ -1,0 +1,61 @@
+import { ticketBody } from './factories/ticket.factory';
+import { createApiKey, ServiceProcess } from './support/service-process';
+import { DRIVERS, TestStore } from './support/test-app';
+
+describe(`killing the service (${DRIVERS.database})`, () => {
+  let store: TestStore;
+  let service: ServiceProcess | null = null;
+
+  beforeAll(async () => {
+    store = await TestStore.create({ DEMO_DATA: 'true' });
+  });
+  afterAll(async () => {
+    await service?.kill();
+    await store?.destroy();
+  });
+
+  it('loses no acknowledged ticket', async () => {
+    const key = createApiKey(store.env);
+    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    service = await ServiceProcess.start(store.env);
+    const url = service.url;
+
+    // Tickets are created in a steady stream; the process is killed in the middle of it.
+    const acknowledged: string[] = [];
+    let stop = false;
+    const client = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const res = await fetch(`${url}/api/v1/tickets`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(ticketBody({ subject: `Crash test ${n}-${i}` })),
+          });
+          if (res.status === 201) acknowledged.push(((await res.json()) as { reference: string }).reference);
+        } catch {
+          return; // connection cut by the kill
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, (_, n) => client(n));
+    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
+    await service.kill();
+    stop = true;
+    await Promise.all(clients);
+
+    service = await ServiceProcess.start(store.env);
+    const missing: string[] = [];
+    for (const reference of acknowledged) {
+      const res = await fetch(`${service.url}/api/v1/tickets/${reference}`, { headers });
+      if (res.status !== 200) missing.push(`${reference}: ${res.status}`);
+    }
+    expect(acknowledged.length).toBeGreaterThanOrEqual(40);
+    expect(missing).toEqual([]);
+
+    // And the restarted service keeps numbering after the last reference, without reuse.
+    const res = await fetch(`${service.url}/api/v1/tickets`, { method: 'POST', headers, body: JSON.stringify(ticketBody()) });
+    expect(res.status).toBe(201);
+    const { reference } = (await res.json()) as { reference: string };
+    expect(acknowledged).not.toContain(reference);
+  }, 90_000);
+});
