@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { EntModule } from './ent/ent.module';
 import { HealthController } from './health/health.controller';
+import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         CommonModule,
         DatabaseModule,
         QueueModule,
+        KbModule,
         TicketsModule,
         EntModule,
         DemoModule,

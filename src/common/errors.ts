@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'ENT_INTAKE_DISABLED'
   | 'ENT_SIGNATURE_INVALID'
-  | 'ENT_REQUEST_STALE';
+  | 'ENT_REQUEST_STALE'
+  | 'ANSWER_NOT_FOUND';
 
 export interface ErrorIssue {
   path: string;
@@ -45,6 +46,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TICKET_FORBIDDEN_ACTION':
       return 403;
     case 'TICKET_NOT_FOUND':
+    case 'ANSWER_NOT_FOUND':
       return 404;
     case 'TICKET_ILLEGAL_TRANSITION':
       return 409;

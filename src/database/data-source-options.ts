@@ -8,6 +8,7 @@ import { TicketEventEntity } from '../tickets/ticket-event.entity';
 import { TicketMessageEntity } from '../tickets/ticket-message.entity';
 import { TicketEntity } from '../tickets/ticket.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
+import { KnowledgeBase1763900000000 } from './migrations/1763900000000-knowledge-base';
 
 export const ENTITIES = [
   TicketEntity,
@@ -18,7 +19,7 @@ export const ENTITIES = [
   ...DIRECTORY_ENTITIES,
 ];
 
-export const MIGRATIONS = [InitialSchema1763800000000];
+export const MIGRATIONS = [InitialSchema1763800000000, KnowledgeBase1763900000000];
 
 /** One set of options for the app, the CLIs and the tests: PGlite by default, PostgreSQL with DATABASE_URL. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {

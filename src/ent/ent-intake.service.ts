@@ -41,19 +41,20 @@ export class EntIntakeService {
   private async upsert(payload: EntTicket) {
     // Looked up before the transaction: the embedded database has a single session.
     const school = await this.tickets.resolveSchool({ structureId: payload.school_id });
+    const intent = await this.tickets.understand(payload);
     return this.db.transaction(async (m) => {
       const existing = await m.findOne(TicketEntity, {
         where: { entTicketId: payload.id },
         lock: { mode: 'pessimistic_write' },
       });
-      const ticket = existing ?? (await this.createFrom(m, payload, school));
+      const ticket = existing ?? (await this.createFrom(m, payload, school, intent));
       if (existing) await this.applyChanges(m, existing, payload);
       await this.addNewComments(m, ticket, payload);
       return { ticket, created: !existing };
     });
   }
 
-  private async createFrom(m: EntityManager, payload: EntTicket, school: NewTicket['school']): Promise<TicketEntity> {
+  private async createFrom(m: EntityManager, payload: EntTicket, school: NewTicket['school'], intent: NewTicket['intent']): Promise<TicketEntity> {
     const ticket = await this.tickets.insertTicket(m, {
       subject: payload.subject,
       description: payload.description,
@@ -68,6 +69,7 @@ export class EntIntakeService {
       priority: 'mineur',
       entTicketId: payload.id,
       entCategory: payload.category ?? null,
+      intent,
       status: statusFromCode(payload.status),
     }, ENT_ACTOR);
     if (!ticket) throw new Error('ticket insert returned no row');

@@ -1,11 +1,12 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { DirectoryModule } from '../directory/directory.module';
+import { KbModule } from '../kb/kb.module';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [AuthModule, DirectoryModule],
+  imports: [AuthModule, DirectoryModule, KbModule],
   controllers: [TicketsController],
   providers: [TicketsService],
   exports: [TicketsService],

@@ -9,6 +9,7 @@ import { JobData, OnJob } from '../queue/job';
 import { JobQueue } from '../queue/job-queue.service';
 import { JOBS } from '../queue/jobs.registry';
 import { DirectoryService } from '../directory/directory.service';
+import { IntentClassifier } from '../kb/understanding/intent-classifier';
 import { AddMessageInput, CreateTicketInput, ListTicketsQuery, TransitionInput } from './dto/ticket.schemas';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { canSee, isRequester, isStaffFor, Viewer } from './ticket-access';
@@ -35,6 +36,8 @@ export interface Actor {
 /** A new ticket as the service stores it, whatever channel it came from. */
 export type NewTicket = Omit<CreateTicketInput, 'school'> & {
   school: { structureId: string | null; uai: string | null };
+  /** From the knowledge base's classifier (see `understand`). */
+  intent?: { intent: string; category: string };
   entTicketId?: string;
   entCategory?: string | null;
   status?: TicketStatus;
@@ -62,6 +65,7 @@ export class TicketsService {
     private readonly directory: DirectoryService,
     private readonly clock: Clock,
     private readonly queue: JobQueue,
+    private readonly classifier: IntentClassifier,
   ) {}
 
   async viewerFor(actorId: string | null, mayReadAll: boolean): Promise<Viewer> {
@@ -88,12 +92,18 @@ export class TicketsService {
       const existing = await this.replayOf(idempotency);
       if (existing) return { ticket: existing, created: false };
     }
-    const ticket = await this.insertTicket(this.db.manager, input, actor, idempotency);
+    const ticket = await this.insertTicket(this.db.manager, { ...input, intent: await this.understand(input) }, actor, idempotency);
     if (ticket) return { ticket, created: true };
     // A concurrent request with the same key won the race: answer with its ticket.
     const existing = await this.replayOf(idempotency!);
     if (!existing) throw new Error('idempotency key vanished during a concurrent create');
     return { ticket: existing, created: false };
+  }
+
+  /** The intent and category of a new ticket, from its subject and description. */
+  async understand(input: { subject: string; description: string }): Promise<{ intent: string; category: string }> {
+    const { intent, category } = await this.classifier.classify(`${input.subject}\n${input.description}`);
+    return { intent, category };
   }
 
   private async replayOf(idempotency: IdempotencyRequest): Promise<TicketEntity | null> {
@@ -127,8 +137,8 @@ export class TicketsService {
       subject: input.subject,
       description: input.description,
       entCategory: input.entCategory ?? null,
-      intent: null,
-      category: null,
+      intent: input.intent?.intent ?? null,
+      category: input.intent?.category ?? null,
       tier: null,
       assigneeId: null,
       assigneeName: null,

@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const config = { ...loadConfig(), logLevel: 'error' as const, demoData: false };
   @Module({ imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, AuthModule] })
   class ApiKeyCliModule {}
-  const app = await NestFactory.createApplicationContext(ApiKeyCliModule, { logger: false });
+  const app = await NestFactory.createApplicationContext(ApiKeyCliModule, { logger: false, abortOnError: false });
   try {
     const keys = app.get(ApiKeyService);
     if (command === 'create') {

@@ -1,0 +1,56 @@
+import { featuresOf, IntentModel, LabelledPhrase } from './intent-model';
+
+const phrase = (label: string, text: string, kind: LabelledPhrase['kind'] = 'example'): LabelledPhrase => ({
+  label,
+  kind,
+  lexemes: text.split(' '),
+});
+
+describe('IntentModel', () => {
+  const model = new IntentModel([
+    phrase('password', 'oubli mot pass'),
+    phrase('password', 'perdu mot pass compt'),
+    phrase('password', 'mot pass', 'keyword'),
+    phrase('storage', 'espac stockag plein compt'),
+    phrase('storage', 'quot stockag depass'),
+    phrase('storage', 'stockag', 'keyword'),
+    phrase('other', 'menu cantin'),
+  ]);
+
+  it('uses words, neighbouring pairs and letter trigrams as features', () => {
+    expect(featuresOf(['reinitialis'], 0.5).get('#ini')).toBe(0.5);
+    expect(featuresOf(['pas'], 0.5).has('#pas')).toBe(false); // too short to be worth it
+    expect([...featuresOf(['mot', 'pass', 'mot'], 0).entries()]).toEqual([
+      ['mot', 2],
+      ['pass', 1],
+      ['mot_pass', 1],
+      ['pass_mot', 1],
+    ]);
+  });
+
+  it('ranks the label whose phrases share the distinctive words', () => {
+    expect(model.rank(['oubli', 'mot', 'pass'])[0].label).toBe('password');
+    expect(model.rank(['stockag', 'plein'])[0].label).toBe('storage');
+    expect(model.rank(['cantin'])[0].label).toBe('other');
+  });
+
+  it('weighs words shared by several labels less than distinctive ones', () => {
+    expect(model.rank(['compt', 'stockag'])[0].label).toBe('storage');
+    expect(model.rank(['compt', 'oubli'])[0].label).toBe('password');
+  });
+
+  it('trains to the same model every time', () => {
+    const again = new IntentModel([phrase('a', 'un deux'), phrase('b', 'trois quatr')]);
+    const once = new IntentModel([phrase('a', 'un deux'), phrase('b', 'trois quatr')]);
+    expect(again.rank(['deux'])).toEqual(once.rank(['deux']));
+  });
+
+  it('gives probabilities, and learns nothing from words it never saw', () => {
+    const ranked = model.rank(['mot', 'pass']);
+    expect(ranked.reduce((sum, r) => sum + r.score, 0)).toBeCloseTo(1, 6);
+    expect(ranked[0].score).toBeGreaterThan(0.5);
+    expect(model.rank(['xyzw'])).toEqual(model.rank([]));
+    expect(model.knows('stockag')).toBe(true);
+    expect(model.knows('inconnu')).toBe(false);
+  });
+});

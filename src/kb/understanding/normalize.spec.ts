@@ -1,0 +1,30 @@
+import { MAX_ANALYSED_CHARS, normalizeText } from './normalize';
+
+describe('normalizeText', () => {
+  it.each([
+    ['jarrive pa a me co svp', "j'arrive pas a me connexion s'il vous plaît"],
+    ['MDP oublié!!!', 'mot de passe oublié!'],
+    ['c koi mon id', "c'est quoi mon identifiant"],
+    ['bjr g perdu mon mot 2 passe', "bonjour j'ai perdu mon mot de passe"],
+    ['svppp merciii', "s'il vous plaît merci"],
+    ['educonect marche pas', 'éduconnect marche pas'],
+    ["l’ENT de l’école", "l'ent de l'école"],
+    ['écrivez à jean.dupont@ac-exemple.fr', 'écrivez à adresse mail'],
+    ['mon mail et mon tel', 'mon adresse mail et mon téléphone'],
+  ])('%s → %s', (raw, expected) => {
+    expect(normalizeText(raw)).toBe(expected);
+  });
+
+  it('keeps words that merely contain an abbreviation', () => {
+    expect(normalizeText('identité pédagogique, pas de code')).toBe('identité pédagogique, pas de code');
+    expect(normalizeText('la classe de CM2 et le groupe')).toBe('la classe de cm2 et le groupe');
+  });
+
+  it('keeps legitimate double letters', () => {
+    expect(normalizeText('connexion, courrier, appeler')).toBe('connexion, courrier, appeler');
+  });
+
+  it('bounds the analysed length', () => {
+    expect(normalizeText('a'.repeat(50) + ' ' + 'mot '.repeat(5000)).length).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+  });
+});
