@@ -7,12 +7,14 @@
  * The service runs as its own process (dist/main.js, LOG_LEVEL=info as in
  * production) on a fresh store; this process is the load generator: BENCH_CLIENTS
  * clients (default 50) each create tickets back to back for BENCH_SECONDS
- * (default 10) after a 2 s warm-up. Prints one line per driver.
+ * (default 10) after a 2 s warm-up. Every creation also classifies the text
+ * (knowledge base). Prints, per driver, the creation figures and a baseline:
+ * the same stack answering 401, which touches no database.
  */
 import { ticketBody } from '../test/factories/ticket.factory';
 import { createApiKey, ServiceProcess } from '../test/support/service-process';
 import { TestStore } from '../test/support/test-app';
-import { JsonClient, percentile, runFor } from './load';
+import { JsonClient, LoadResult, percentile, runFor } from './load';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -28,22 +30,26 @@ async function measure(backend: Backend): Promise<void> {
   const key = createApiKey(store.env);
   const service = await ServiceProcess.start(store.env);
   const client = new JsonClient(service.url, { Authorization: `Bearer ${key}` }, CLIENTS);
+  const anonymous = new JsonClient(service.url, {}, CLIENTS);
   let n = 0;
   const createOne = async () => {
     const body = ticketBody({ subject: `Bench ${n++}`, description: 'Mon fils ne voit pas ses devoirs dans le cahier de textes.' });
     return (await client.request('POST', '/api/v1/tickets', body)).status === 201;
   };
-  try {
-    await runFor(2, CLIENTS, createOne); // warm-up: JIT, connection pools
-    const result = await runFor(SECONDS, CLIENTS, createOne);
-    const perSecond = result.ok / result.seconds;
+  const report = (what: string, result: LoadResult) =>
     console.log(
-      `${backend.label.padEnd(28)} clients=${CLIENTS} created=${result.ok} errors=${result.failed} ` +
-        `rate=${perSecond.toFixed(0)}/s p50=${percentile(result.latenciesMs, 50).toFixed(1)}ms ` +
+      `${backend.label.padEnd(28)} ${what.padEnd(16)} clients=${CLIENTS} ok=${result.ok} errors=${result.failed} ` +
+        `rate=${(result.ok / result.seconds).toFixed(0)}/s p50=${percentile(result.latenciesMs, 50).toFixed(1)}ms ` +
         `p99=${percentile(result.latenciesMs, 99).toFixed(1)}ms`,
     );
+  try {
+    await runFor(2, CLIENTS, createOne); // warm-up: JIT, connection pools
+    report('ticket creation', await runFor(SECONDS, CLIENTS, createOne));
+    // The same stack answering a request that touches nothing: the ceiling of HTTP + framework + load generator here.
+    report('baseline 401', await runFor(Math.min(SECONDS, 3), CLIENTS, async () => (await anonymous.request('GET', '/api/v1/tickets')).status === 401));
   } finally {
     client.close();
+    anonymous.close();
     await service.kill();
     await store.destroy();
   }
