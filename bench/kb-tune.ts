@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const labelled: LabelledPhrase[] = phrases.map((p, i) => ({ label: p.label, kind: p.kind, lexemes: lexemes[i] }));
   const examples = labelled.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'example');
 
+  if (process.env.TUNE_REPORT) return reportPerLabel(labelled, examples);
   const outcomes: Outcome[] = [];
   const grid = process.env.TUNE_FULL ? { l2: [1e-5, 1e-4, 1e-3], trigram: [0, 0.3, 0.6], keyword: [0.5, 1] } : { l2: [1e-4], trigram: [0.6], keyword: [1] };
   for (const l2 of grid.l2) {
@@ -77,6 +78,29 @@ async function main(): Promise<void> {
         `options=${JSON.stringify(o.options)} policy=${JSON.stringify(o.policy)}`,
     );
   }
+}
+
+/** With the default settings: recall per label and the most frequent confusions. */
+function reportPerLabel(labelled: LabelledPhrase[], examples: { p: LabelledPhrase; i: number }[]): void {
+  const perLabel = new Map<string, { n: number; ok: number }>();
+  const confusions = new Map<string, number>();
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const model = new IntentModel(labelled.filter((_, i) => i % FOLDS !== fold));
+    for (const { p, i } of examples) {
+      if (i % FOLDS !== fold) continue;
+      const got = decide(model.rank(p.lexemes)).label;
+      const row = perLabel.get(p.label) ?? { n: 0, ok: 0 };
+      row.n++;
+      if (got === p.label) row.ok++;
+      else confusions.set(`${p.label} → ${got}`, (confusions.get(`${p.label} → ${got}`) ?? 0) + 1);
+      perLabel.set(p.label, row);
+    }
+  }
+  for (const [label, { n, ok }] of [...perLabel].sort((a, b) => a[1].ok / a[1].n - b[1].ok / b[1].n)) {
+    console.log(`${label.padEnd(30)} ${ok}/${n}`);
+  }
+  console.log('confusions:');
+  for (const [c, n] of [...confusions].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${n} ${c}`);
 }
 
 main().catch((error: unknown) => {
