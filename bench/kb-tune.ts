@@ -17,7 +17,7 @@ import { KbModule } from '../src/kb/kb.module';
 import { KnowledgeBase } from '../src/kb/knowledge-base';
 import { decide, DecisionPolicy } from '../src/kb/understanding/decision';
 import { IntentModel, LabelledPhrase, ModelOptions } from '../src/kb/understanding/intent-model';
-import { normalizeText } from '../src/kb/understanding/normalize';
+import { normalizeText, withoutCourtesy } from '../src/kb/understanding/normalize';
 import { TextAnalyzer } from '../src/kb/understanding/text-analyzer';
 
 const FOLDS = 5;
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   class TuneModule {}
   const app = await NestFactory.createApplicationContext(TuneModule, { logger: false, abortOnError: false });
   const phrases = app.get(KnowledgeBase).phrases();
-  const lexemes = await app.get(TextAnalyzer).analyseMany(phrases.map((p) => normalizeText(p.text)));
+  const lexemes = await app.get(TextAnalyzer).analyseMany(phrases.map((p) => withoutCourtesy(normalizeText(p.text))));
   await app.close();
   const labelled: LabelledPhrase[] = phrases.map((p, i) => ({ label: p.label, kind: p.kind, lexemes: lexemes[i] }));
   const examples = labelled.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'example');

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PROFILES, Profile } from '../tickets/ticket.entity';
-import { KbArticleError, loadArticles, parseArticle, renderAnswer } from './article';
+import { ARTICLES_DIR, KbArticleError, loadArticles, parseArticle, renderAnswer } from './article';
 import { ANSWERABLE_INTENT_IDS } from './intents';
 
 const articles = loadArticles();
@@ -58,5 +61,19 @@ describe('knowledge-base articles', () => {
     ].join('\n');
     expect(() => parseArticle('x.md', `---\n${frontMatter}\n---\nBonjour {{isTeacher}}`)).not.toThrow();
     expect(() => parseArticle('x.md', `---\n${frontMatter}\n---\nBonjour {{nomInconnu}}`)).toThrow(/nomInconnu/);
+  });
+
+  it('stops the boot naming the file and the problem when an article is broken or missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relais-kb-'));
+    try {
+      for (const article of articles) writeFileSync(join(dir, article.file), readFileSync(join(ARTICLES_DIR, article.file)));
+      expect(() => loadArticles(dir)).not.toThrow();
+      const broken = readFileSync(join(ARTICLES_DIR, 'data.storage_full.md'), 'utf8').replace(/^title: .*$/m, 'title: ""');
+      writeFileSync(join(dir, 'data.storage_full.md'), broken);
+      rmSync(join(dir, 'apps.news.md'));
+      expect(() => loadArticles(dir)).toThrow(/data\.storage_full\.md: title[\s\S]*no article for intent apps\.news/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { DriverHealth, JobDriver, RunJob } from './job-driver';
 /** Bull on Redis: jobs survive restarts and are shared by every replica. */
 export class BullDriver implements JobDriver {
   private bull: Bull.Queue | null = null;
+  private closing = false;
 
   constructor(
     private readonly redisUrl: string,
@@ -38,7 +39,8 @@ export class BullDriver implements JobDriver {
           }
         })
         .catch((error: unknown) => {
-          if (error) this.onError(error);
+          // While closing, Bull's workers stop on their closed connection: expected, not an error.
+          if (error && !this.closing) this.onError(error);
         });
     }
     await this.blockingClientReady();
@@ -78,7 +80,14 @@ export class BullDriver implements JobDriver {
   }
 
   async close(): Promise<void> {
-    await this.bull?.close();
+    this.closing = true;
+    const bull = this.bull;
     this.bull = null;
+    try {
+      await bull?.close();
+    } catch (error) {
+      // Bull's final disconnect can find a connection its own shutdown already closed: closed is what we wanted.
+      if (!(error instanceof Error && /Connection is closed/.test(error.message))) throw error;
+    }
   }
 }

@@ -164,6 +164,7 @@ export class TicketsService {
           status: statusFromCode(ticket.status),
           channel: ticket.sourceChannel,
           subject: ticket.subject,
+          intent: ticket.intent,
           ...(ticket.entTicketId ? { entTicketId: ticket.entTicketId } : {}),
         },
       },

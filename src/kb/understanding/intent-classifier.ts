@@ -5,7 +5,7 @@ import { categoryOf, OTHER_INTENT } from '../intents';
 import { KnowledgeBase } from '../knowledge-base';
 import { decide } from './decision';
 import { IntentModel } from './intent-model';
-import { normalizeText } from './normalize';
+import { normalizeText, withoutCourtesy } from './normalize';
 import { detectProfile } from './profile-detector';
 import { TextAnalyzer } from './text-analyzer';
 
@@ -38,7 +38,7 @@ export class IntentClassifier implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const phrases = this.kb.phrases();
-    const lexemes = await this.analyzer.analyseMany(phrases.map((p) => normalizeText(p.text)));
+    const lexemes = await this.analyzer.analyseMany(phrases.map((p) => withoutCourtesy(normalizeText(p.text))));
     this.model = new IntentModel(phrases.map((p, i) => ({ label: p.label, kind: p.kind, lexemes: lexemes[i] })));
     await this.analyzer.replaceVocabulary([...new Set(lexemes.flat())]);
     this.logger.event('info', 'kb.ready', { articles: this.kb.articles.size, phrases: phrases.length }, 'IntentClassifier');
@@ -47,7 +47,7 @@ export class IntentClassifier implements OnModuleInit {
   async classify(text: string): Promise<Classification> {
     if (!this.model) throw new Error('IntentClassifier used before the module was initialised');
     const normalized = normalizeText(text);
-    const lexemes = await this.analyzer.analyseMessage(normalized);
+    const lexemes = await this.analyzer.analyseMessage(withoutCourtesy(normalized));
     const ranked = this.model.rank(lexemes);
     const detectedProfile = detectProfile(normalized);
     const decision = decide(ranked);

@@ -1,4 +1,4 @@
-import { MAX_ANALYSED_CHARS, normalizeText } from './normalize';
+import { MAX_ANALYSED_CHARS, normalizeText, withoutCourtesy } from './normalize';
 
 describe('normalizeText', () => {
   it.each([
@@ -26,5 +26,12 @@ describe('normalizeText', () => {
 
   it('bounds the analysed length', () => {
     expect(normalizeText('a'.repeat(50) + ' ' + 'mot '.repeat(5000)).length).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+  });
+
+  it('drops greetings and sign-offs before analysis', () => {
+    const text = withoutCourtesy(normalizeText('Bonjour madame, mdp oublié svp, merci d’avance. Cordialement'));
+    expect(text).toContain('mot de passe oublié');
+    expect(text).not.toMatch(/bonjour|madame|plaît|merci|avance|cordialement/);
+    expect(withoutCourtesy('bonjour')).toBe('');
   });
 });

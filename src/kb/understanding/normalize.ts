@@ -67,3 +67,12 @@ export function normalizeText(raw: string): string {
   for (const [pattern, replacement] of REWRITES) text = text.replace(pattern, replacement);
   return text;
 }
+
+/** Greetings, thanks and sign-offs say nothing about the question; left in, they pull every message towards the same answers. */
+const COURTESY = words(
+  "bonjour|bonsoir|salut|merci(?: beaucoup| d'avance| par avance)?|s'il vous plaît|cordialement|bien cordialement|bonne (?:journée|soirée)|madame|monsieur|mesdames|messieurs|bien à vous",
+);
+
+export function withoutCourtesy(normalized: string): string {
+  return normalized.replace(COURTESY, ' ').replace(/\s+/g, ' ').trim();
+}
