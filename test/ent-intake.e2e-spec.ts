@@ -62,6 +62,8 @@ describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () =>
       requester: { entUserId: 'demo-teacher-jm', displayName: 'Julien Moreau', profile: 'Teacher' },
       school: { structureId: 'struct-jean-moulin', uai: '0999001A' },
     });
+    // Understood by the knowledge base on arrival (a broken blog has no self-service answer).
+    expect(ticket).toMatchObject({ intent: 'other', category: 'other' });
   });
 
   it('updates on redelivery, never duplicates, and adds only new comments', async () => {

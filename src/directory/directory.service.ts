@@ -59,11 +59,6 @@ export class DirectoryService {
     return this.cachedSchool(`uai:${uai}`, () => this.db.getRepository(SchoolEntity).findOneBy({ uai }));
   }
 
-  /** Called after a directory import. */
-  forgetSchools(): void {
-    this.schools.clear();
-  }
-
   private async cachedSchool(key: string, load: () => Promise<SchoolEntity | null>): Promise<SchoolEntity | null> {
     const hit = this.schools.get(key);
     if (hit && hit.until > this.clock.now().getTime()) return hit.school;

@@ -41,7 +41,9 @@ export class EntIntakeService {
   private async upsert(payload: EntTicket) {
     // Looked up before the transaction: the embedded database has a single session.
     const school = await this.tickets.resolveSchool({ structureId: payload.school_id });
-    const intent = await this.tickets.understand(payload);
+    // Most deliveries update a known ticket (every ENT comment resends it): classify new ones only.
+    const known = await this.db.getRepository(TicketEntity).existsBy({ entTicketId: payload.id });
+    const intent = known ? undefined : await this.tickets.understand(payload);
     return this.db.transaction(async (m) => {
       const existing = await m.findOne(TicketEntity, {
         where: { entTicketId: payload.id },

@@ -7,6 +7,7 @@ import { DriverHealth, JobDriver, RunJob } from './job-driver';
 export class BullDriver implements JobDriver {
   private bull: Bull.Queue | null = null;
   private closing = false;
+  private readonly running = new Set<Promise<void>>();
 
   constructor(
     private readonly redisUrl: string,
@@ -29,15 +30,7 @@ export class BullDriver implements JobDriver {
     for (const [name, { run }] of jobs) {
       // The promise settles only when the queue closes (with no reason): nothing to report then.
       this.queue
-        .process(name, this.concurrency, async (job) => {
-          try {
-            await run(job.data, { attempt: job.attemptsMade + 1, jobId: String(job.id) });
-          } catch (error) {
-            // Bull retries any failure; an unrecoverable one must not use up the remaining attempts.
-            if (error instanceof UnrecoverableJobError) await job.discard();
-            throw error;
-          }
-        })
+        .process(name, this.concurrency, (job) => this.track(run, job))
         .catch((error: unknown) => {
           // While closing, Bull's workers stop on their closed connection: expected, not an error.
           if (error && !this.closing) this.onError(error);
@@ -79,15 +72,40 @@ export class BullDriver implements JobDriver {
     }
   }
 
+  /**
+   * Lets running jobs finish, then closes without Bull's own wait: that wait
+   * reconnects the blocking connection in a promise nobody awaits, which
+   * rejects if the connection closes meanwhile. A job picked up during the
+   * wait is left to Bull's stalled-job recovery.
+   */
   async close(): Promise<void> {
     this.closing = true;
     const bull = this.bull;
     this.bull = null;
+    await Promise.allSettled([...this.running]);
     try {
-      await bull?.close();
+      await bull?.close(true);
     } catch (error) {
-      // Bull's final disconnect can find a connection its own shutdown already closed: closed is what we wanted.
+      // The final disconnect can find a connection already closed: closed is what we wanted.
       if (!(error instanceof Error && /Connection is closed/.test(error.message))) throw error;
+    }
+  }
+
+  private async track(run: RunJob, job: Bull.Job): Promise<void> {
+    const running = (async () => {
+      try {
+        await run(job.data, { attempt: job.attemptsMade + 1, jobId: String(job.id) });
+      } catch (error) {
+        // Bull retries any failure; an unrecoverable one must not use up the remaining attempts.
+        if (error instanceof UnrecoverableJobError) await job.discard();
+        throw error;
+      }
+    })();
+    this.running.add(running);
+    try {
+      await running;
+    } finally {
+      this.running.delete(running);
     }
   }
 }

@@ -78,7 +78,6 @@ export class IntentModel {
   /** feature → one weight per label. */
   private readonly weights = new Map<string, Float64Array>();
   private readonly bias: Float64Array;
-  private readonly vocabulary = new Set<string>();
 
   constructor(
     phrases: readonly LabelledPhrase[],
@@ -92,7 +91,6 @@ export class IntentModel {
       for (const f of features.keys()) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
     }
     for (const [f, df] of documentFrequency) this.idf.set(f, Math.log(1 + phrases.length / df));
-    for (const p of phrases) p.lexemes.forEach((l) => this.vocabulary.add(l));
 
     const samples = phrases.map((p, i) => ({
       x: this.weigh(featureSets[i]),
@@ -100,10 +98,6 @@ export class IntentModel {
       weight: (p.kind === 'example' ? 1 : options.keywordWeight) * (p.label === OTHER_INTENT ? options.outOfScopeWeight : 1),
     }));
     this.train(samples);
-  }
-
-  knows(lexeme: string): boolean {
-    return this.vocabulary.has(lexeme);
   }
 
   /** Every label with its probability, best first. */

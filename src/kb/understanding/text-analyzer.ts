@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /** Misspellings closer than this to a known lexeme are read as that lexeme. */
 const CORRECTION_SIMILARITY = 0.5;
@@ -24,8 +24,8 @@ export class TextAnalyzer {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Lexemes of each text, in text order. One round trip for all. */
-  async analyseMany(texts: readonly string[], m: EntityManager = this.db.manager): Promise<string[][]> {
-    const rows: LexemeRow[] = await m.query(
+  async analyseMany(texts: readonly string[]): Promise<string[][]> {
+    const rows: LexemeRow[] = await this.db.query(
       `SELECT p.i::int AS i, t.lexeme, t.positions
          FROM unnest($1::text[]) WITH ORDINALITY AS p(txt, i)
         CROSS JOIN LATERAL unnest(to_tsvector('relais_fr', p.txt)) AS t`,
