@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { CommonModule } from './common/common.module';
+import { Clock } from './common/clock';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { EntModule } from './ent/ent.module';
@@ -9,19 +10,26 @@ import { HealthController } from './health/health.controller';
 import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { EscalationModule } from './routing/escalation.module';
+
+export interface AppOptions {
+  /** Replaces the system clock (tests that move time). */
+  clock?: Clock;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+  static forRoot(config: AppConfig = loadConfig(), options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        CommonModule,
+        CommonModule.withClock(options.clock),
         DatabaseModule,
         QueueModule,
         KbModule,
         TicketsModule,
+        EscalationModule,
         EntModule,
         DemoModule,
       ],

@@ -2,17 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppModule } from './app.module';
+import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { AllExceptionsFilter } from './common/http/exception.filter';
 import { requestContext } from './common/http/request-context.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 
 /** Builds the HTTP application; `main.ts` listens, tests and benches call it directly. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
   const logger = new JsonLogger(config.logLevel);
   // rawBody: signed webhooks (ENT intake, Slack) are verified over the exact bytes received.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     logger,
     rawBody: true,
     bodyParser: true,

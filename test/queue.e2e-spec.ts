@@ -11,7 +11,7 @@ import { InProcessDriver } from '../src/queue/in-process.driver';
 import { defineJob, JobContext, OnJob, UnrecoverableJobError } from '../src/queue/job';
 import { JobDriver, RunJob } from '../src/queue/job-driver';
 import { JobRegistrationError } from '../src/queue/job-queue.service';
-import { JOBS } from '../src/queue/jobs.registry';
+import { ALL_JOBS, JOBS } from '../src/queue/jobs.registry';
 import { QueueModule } from '../src/queue/queue.module';
 import { DRIVERS } from './support/test-app';
 
@@ -132,11 +132,19 @@ describe('job registration at boot', () => {
     @OnJob(probeJob)
     async run(): Promise<void> {}
   }
+  /** One handler for every declared job except the purge, which each case supplies (or not). */
+  @Injectable()
+  class OtherJobs {}
+  for (const job of ALL_JOBS.filter((j) => j !== JOBS.purgeIdempotencyKeys)) {
+    const method = `run_${job.name.replace(/\W/g, '_')}`;
+    Object.defineProperty(OtherJobs.prototype, method, { value: async () => undefined });
+    OnJob(job)(OtherJobs.prototype, method, Object.getOwnPropertyDescriptor(OtherJobs.prototype, method)!);
+  }
 
   async function boot(providers: (new () => object)[]) {
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config()), CommonModule, QueueModule],
-      providers,
+      providers: [OtherJobs, ...providers],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     try {

@@ -4,6 +4,7 @@ export const SCOPES = {
   'tickets:write': 'create tickets, add messages and change status on behalf of the stated end user',
   'tickets:read_all': 'read every ticket without stating an end user (back-office tools)',
   'kb:assist': 'ask the knowledge base and record feedback',
+  'notifications:manage': 'list undeliverable notifications (dead letters) and retry them',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Clock } from './clock';
 import { JsonLogger } from './logging/json-logger';
@@ -12,4 +12,13 @@ import { JsonLogger } from './logging/json-logger';
   ],
   exports: [Clock, JsonLogger],
 })
-export class CommonModule {}
+export class CommonModule {
+  /** With a clock of their own (tests moving time), else the system clock. */
+  static withClock(clock?: Clock): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: clock ? [{ provide: Clock, useValue: clock }] : [],
+      exports: [Clock],
+    };
+  }
+}

@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'ENT_INTAKE_DISABLED'
   | 'ENT_SIGNATURE_INVALID'
   | 'ENT_REQUEST_STALE'
-  | 'ANSWER_NOT_FOUND';
+  | 'ANSWER_NOT_FOUND'
+  | 'ESCALATION_REFUSED'
+  | 'TICKET_CHANGED'
+  | 'NOTIFICATION_NOT_FOUND';
 
 export interface ErrorIssue {
   path: string;
@@ -47,8 +50,11 @@ export function httpStatusOf(code: ErrorCode): number {
       return 403;
     case 'TICKET_NOT_FOUND':
     case 'ANSWER_NOT_FOUND':
+    case 'NOTIFICATION_NOT_FOUND':
       return 404;
     case 'TICKET_ILLEGAL_TRANSITION':
+    case 'ESCALATION_REFUSED':
+    case 'TICKET_CHANGED':
       return 409;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;

@@ -5,7 +5,7 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables whose values must never appear in logs or error messages. */
-export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET'] as const;
+export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET'] as const;
 
 /** The one schema over process.env: validated once at boot. */
 export const envSchema = z
@@ -27,6 +27,31 @@ export const envSchema = z
     ENT_INTAKE_SECRET: z.string().min(16, 'at least 16 characters').optional(),
     ENT_INTAKE_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+    ROUTING_RULES_FILE: z.string().min(1).optional(),
+    SLA_HOLIDAYS: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((d) => d.trim()).filter(Boolean) : []))
+      .pipe(z.array(z.iso.date())),
+    SLA_RECONCILE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+    OUTBOX_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+    ACADEMIC_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ACADEMIC_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+    ACADEMY_NAME: z.string().min(1).optional(),
+    ENT_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ENT_CLIENT_ID: z.string().min(1).optional(),
+    ENT_CLIENT_SECRET: z.string().min(1).optional(),
+  })
+  .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
+    message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
+    path: ['ACADEMIC_WEBHOOK_SECRET'],
+  })
+  .refine((env) => !env.ENT_URL || (env.ENT_CLIENT_ID && env.ENT_CLIENT_SECRET), {
+    message: 'ENT_URL needs ENT_CLIENT_ID and ENT_CLIENT_SECRET',
+    path: ['ENT_CLIENT_SECRET'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -43,6 +68,19 @@ export const envSchema = z
     tickets: { referencePrefix: env.TICKET_REFERENCE_PREFIX },
     entIntake: { secret: env.ENT_INTAKE_SECRET, maxAgeSeconds: env.ENT_INTAKE_MAX_AGE_SECONDS },
     apiKeys: { cacheSeconds: env.API_KEY_CACHE_SECONDS },
+    routing: { rulesFile: env.ROUTING_RULES_FILE, extraHolidays: env.SLA_HOLIDAYS, reconcileMs: env.SLA_RECONCILE_SECONDS * 1000 },
+    outbox: {
+      maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: env.OUTBOX_RETRY_BASE_MS,
+      leaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
+      sweepMs: env.OUTBOX_SWEEP_SECONDS * 1000,
+    },
+    // Without a URL, escalations to academic support are recorded on the ticket timeline.
+    academicWebhook: env.ACADEMIC_WEBHOOK_URL
+      ? { url: env.ACADEMIC_WEBHOOK_URL, secret: env.ACADEMIC_WEBHOOK_SECRET!, academyName: env.ACADEMY_NAME }
+      : null,
+    // Without the ENT, updates for ENT tickets are recorded on the ticket timeline.
+    ent: env.ENT_URL ? { url: env.ENT_URL.replace(/\/$/, ''), clientId: env.ENT_CLIENT_ID!, clientSecret: env.ENT_CLIENT_SECRET! } : null,
   }));
 
 export type AppConfig = z.output<typeof envSchema>;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { SchoolEntity } from './directory.entities';
+import { CirconscriptionEntity, SchoolEntity } from './directory.entities';
 
 const SCHOOL_CACHE_MS = 60_000;
 const SCHOOL_CACHE_SIZE = 10_000;
@@ -13,6 +13,8 @@ export interface ActorScope {
   displayName: string | null;
   /** ENT structure ids of the schools whose tickets this person sees. */
   schoolStructureIds: string[];
+  /** Schools this person runs as director or ENT admin: they may forward its tickets to the editor's support. */
+  administeredStructureIds: string[];
   /** Editor support sees the tickets forwarded to the editor. */
   seesEditorQueue: boolean;
 }
@@ -30,8 +32,9 @@ export class DirectoryService {
    * academic support their académie's.
    */
   async scopeOf(entUserId: string): Promise<ActorScope> {
-    const rows: { display_name: string; structure_id: string | null; editor: boolean }[] = await this.db.query(
-      `SELECT p.display_name, s.structure_id, (r.role = 'editor_support') AS editor
+    const rows: { display_name: string; structure_id: string | null; editor: boolean; admin: boolean }[] = await this.db.query(
+      `SELECT p.display_name, s.structure_id, (r.role = 'editor_support') AS editor,
+              (r.role IN ('school_admin', 'director') AND r.school_id = s.id) AS admin
          FROM people p
          LEFT JOIN person_roles r ON r.person_id = p.id
          LEFT JOIN circonscriptions c ON c.id = r.circonscription_id OR c.academy_id = r.academy_id
@@ -44,27 +47,37 @@ export class DirectoryService {
       entUserId,
       displayName: rows[0]?.display_name ?? null,
       schoolStructureIds: [...structures],
+      administeredStructureIds: [...new Set(rows.filter((r) => r.admin && r.structure_id).map((r) => r.structure_id!))],
       seesEditorQueue: rows.some((r) => r.editor),
     };
   }
 
   /** Schools change at directory imports, not per request: every ticket creation reads one, so keep it a while. */
-  private readonly schools = new Map<string, { school: SchoolEntity | null; until: number }>();
+  private readonly cache = new Map<string, { value: unknown; until: number }>();
 
   findSchoolByStructureId(structureId: string): Promise<SchoolEntity | null> {
-    return this.cachedSchool(`structure:${structureId}`, () => this.db.getRepository(SchoolEntity).findOneBy({ structureId }));
+    return this.cached(`structure:${structureId}`, () => this.db.getRepository(SchoolEntity).findOneBy({ structureId }));
   }
 
   findSchoolByUai(uai: string): Promise<SchoolEntity | null> {
-    return this.cachedSchool(`uai:${uai}`, () => this.db.getRepository(SchoolEntity).findOneBy({ uai }));
+    return this.cached(`uai:${uai}`, () => this.db.getRepository(SchoolEntity).findOneBy({ uai }));
   }
 
-  private async cachedSchool(key: string, load: () => Promise<SchoolEntity | null>): Promise<SchoolEntity | null> {
-    const hit = this.schools.get(key);
-    if (hit && hit.until > this.clock.now().getTime()) return hit.school;
-    const school = await load();
-    if (this.schools.size >= SCHOOL_CACHE_SIZE) this.schools.clear();
-    this.schools.set(key, { school, until: this.clock.now().getTime() + SCHOOL_CACHE_MS });
-    return school;
+  findCirconscription(id: string): Promise<CirconscriptionEntity | null> {
+    return this.cached(`circonscription:${id}`, () => this.db.getRepository(CirconscriptionEntity).findOneBy({ id }));
+  }
+
+  /** Forgets cached look-ups after a directory import. */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && hit.until > this.clock.now().getTime()) return hit.value as T;
+    const value = await load();
+    if (this.cache.size >= SCHOOL_CACHE_SIZE) this.cache.clear();
+    this.cache.set(key, { value, until: this.clock.now().getTime() + SCHOOL_CACHE_MS });
+    return value;
   }
 }

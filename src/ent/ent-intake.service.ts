@@ -6,7 +6,7 @@ import { EventData } from '../tickets/ticket-event.entity';
 import { TicketMessageEntity } from '../tickets/ticket-message.entity';
 import { statusFromCode } from '../tickets/ticket-status';
 import { TicketEntity } from '../tickets/ticket.entity';
-import { Actor, NewTicket, TicketsService } from '../tickets/tickets.service';
+import { Actor, NewTicket, Prepared, TicketsService } from '../tickets/tickets.service';
 import { EntTicket } from './dto/ent-ticket.schema';
 
 const ENT_ACTOR: Actor = { kind: 'integration', id: 'ent', name: 'ENT Assistance' };
@@ -38,44 +38,49 @@ export class EntIntakeService {
     }
   }
 
-  private async upsert(payload: EntTicket) {
+  private async upsert(payload: EntTicket): Promise<{ ticket: TicketEntity; created: boolean }> {
     // Looked up before the transaction: the embedded database has a single session.
     const school = await this.tickets.resolveSchool({ structureId: payload.school_id });
     // Most deliveries update a known ticket (every ENT comment resends it): classify new ones only.
     const known = await this.db.getRepository(TicketEntity).existsBy({ entTicketId: payload.id });
-    const intent = known ? undefined : await this.tickets.understand(payload);
-    return this.db.transaction(async (m) => {
+    const prepared = known ? undefined : await this.tickets.prepare({ ...payload, requester: this.requesterOf(payload), school });
+    const outcome = await this.db.transaction(async (m) => {
       const existing = await m.findOne(TicketEntity, {
         where: { entTicketId: payload.id },
         lock: { mode: 'pessimistic_write' },
       });
-      const ticket = existing ?? (await this.createFrom(m, payload, school, intent));
+      // A ticket first seen here while another delivery was classifying it: prepare it now, outside this transaction.
+      if (!existing && !prepared) return null;
+      const inserted = existing ? null : await this.createFrom(m, payload, school, prepared!);
+      const ticket = existing ?? inserted!.ticket;
       if (existing) await this.applyChanges(m, existing, payload);
       await this.addNewComments(m, ticket, payload);
-      return { ticket, created: !existing };
+      return { ticket, created: !existing, outboxIds: inserted?.outboxIds ?? [] };
     });
+    if (!outcome) return this.upsert(payload);
+    if (outcome.created) await this.tickets.afterCommit(outcome.ticket, outcome.outboxIds);
+    return { ticket: outcome.ticket, created: outcome.created };
   }
 
-  private async createFrom(m: EntityManager, payload: EntTicket, school: NewTicket['school'], intent: NewTicket['intent']): Promise<TicketEntity> {
-    const ticket = await this.tickets.insertTicket(m, {
+  private requesterOf(payload: EntTicket): NewTicket['requester'] {
+    return { entUserId: payload.owner, login: payload.owner_login, displayName: payload.owner_name, profile: payload.profile };
+  }
+
+  private async createFrom(m: EntityManager, payload: EntTicket, school: NewTicket['school'], prepared: Prepared) {
+    const inserted = await this.tickets.insertTicket(m, {
       subject: payload.subject,
       description: payload.description,
       channel: 'ent',
-      requester: {
-        entUserId: payload.owner,
-        login: payload.owner_login,
-        displayName: payload.owner_name,
-        profile: payload.profile,
-      },
+      requester: this.requesterOf(payload),
       school,
       priority: 'mineur',
       entTicketId: payload.id,
       entCategory: payload.category ?? null,
-      intent,
+      prepared,
       status: statusFromCode(payload.status),
     }, ENT_ACTOR);
-    if (!ticket) throw new Error('ticket insert returned no row');
-    return ticket;
+    if (!inserted) throw new Error('ticket insert returned no row');
+    return inserted;
   }
 
   private async applyChanges(m: EntityManager, ticket: TicketEntity, payload: EntTicket): Promise<void> {

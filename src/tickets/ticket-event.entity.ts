@@ -9,7 +9,14 @@ export type TicketEventType =
   | 'message_added'
   | 'status_changed'
   | 'assigned'
-  | 'classified';
+  | 'classified'
+  | 'routed'
+  | 'escalated'
+  | 'forwarded'
+  | 'sla_reminder'
+  | 'sla_breached'
+  | 'notification_delivered'
+  | 'notification_failed';
 
 /** Before/after snapshots: flat JSON values only, so a history stays readable. */
 export type EventData = Record<string, string | number | boolean | null | readonly string[]>;

@@ -1,4 +1,5 @@
 import { EntityMetadata } from 'typeorm';
+import { OutboxEntity } from '../notifications/outbox.entity';
 import { EventData } from './ticket-event.entity';
 import { TicketEntity } from './ticket.entity';
 
@@ -6,12 +7,16 @@ export interface TicketInsertRequest {
   ticket: TicketEntity;
   referencePrefix: string;
   createdEvent: { actorKind: string; actorId: string; actorName: string | null; after: EventData };
+  /** Notifications about the new ticket; `{{reference}}` in their text becomes the ticket's reference. */
+  outbox: OutboxEntity[];
+  /** The public answer of a redirected request. */
+  redirectMessage?: { id: string; authorId: string; authorName: string; body: string };
   idempotency?: { apiKeyId: string; key: string; requestHash: string };
 }
 
 /**
  * Creating a ticket is one statement, so one round trip: the ticket, its
- * "created" event and the idempotency key commit together or not at all. With
+ * "created" event, its notifications and the idempotency key commit together or not at all. With
  * a key already taken (a concurrent retry), nothing is inserted and no row comes back.
  * Foreign keys between the CTEs are checked at the end of the statement.
  */
@@ -37,11 +42,20 @@ export class TicketInsertStatement {
         SELECT ${p(5)}::text || lpad(nextval('ticket_reference_seq')::text, 6, '0'),
                ${this.columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')}
          WHERE ${p(1)}::uuid IS NULL OR EXISTS (SELECT 1 FROM idempotency)
-        RETURNING id, reference
+        RETURNING id, reference, source_channel
       ), created_event AS (
         INSERT INTO ticket_events (ticket_id, type, actor_kind, actor_id, actor_name, before, after, at)
         SELECT id, 'created', ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, NULL, ${p(9)}::jsonb, ${p(4)}::timestamptz
           FROM ticket
+      ), notifications AS (
+        INSERT INTO outbox (id, ticket_id, kind, target, payload, state, attempts, next_attempt_at, created_at)
+        SELECT o.id, ticket.id, o.kind, o.target, replace(o.payload::text, '{{reference}}', ticket.reference)::jsonb,
+               'pending', 0, ${p(4)}::timestamptz, ${p(4)}::timestamptz
+          FROM ticket, jsonb_to_recordset(${p(10)}::jsonb) AS o(id uuid, kind text, target text, payload jsonb)
+      ), redirect_message AS (
+        INSERT INTO ticket_messages (id, ticket_id, author_id, author_name, visibility, channel, body, created_at)
+        SELECT r.id, ticket.id, r.author_id, r.author_name, 'public', ticket.source_channel, r.body, ${p(4)}::timestamptz
+          FROM ticket, jsonb_to_recordset(${p(11)}::jsonb) AS r(id uuid, author_id text, author_name text, body text)
       )
       SELECT reference FROM ticket`;
   }
@@ -61,6 +75,12 @@ export class TicketInsertStatement {
         createdEvent.actorId,
         createdEvent.actorName,
         JSON.stringify(createdEvent.after),
+        JSON.stringify(request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload }))),
+        JSON.stringify(
+          request.redirectMessage
+            ? [{ id: request.redirectMessage.id, author_id: request.redirectMessage.authorId, author_name: request.redirectMessage.authorName, body: request.redirectMessage.body }]
+            : [],
+        ),
       ],
     ];
   }

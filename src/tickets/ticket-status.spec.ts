@@ -63,5 +63,9 @@ describe('escalation guard', () => {
     expect(canEscalate('opened', 'in_progress')).toBe(false);
     expect(canEscalate('resolved', 'not_done')).toBe(false);
     expect(canEscalate('waiting_for_user', 'not_done')).toBe(false);
+    expect(canEscalate('closed', 'failed')).toBe(false);
+    // Another tier up after a successful escalation, or a new try after a failed one.
+    expect(canEscalate('opened', 'successful')).toBe(true);
+    expect(canEscalate('opened', 'failed')).toBe(true);
   });
 });

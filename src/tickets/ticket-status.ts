@@ -66,7 +66,12 @@ export function statusAfterComment(
   return current;
 }
 
-/** The ENT refuses escalation unless the ticket is new or opened and not already escalated. */
+/**
+ * As in the ENT, only a new or opened ticket may be escalated, and not while an
+ * escalation is in progress (being handed to the incident tool). Unlike the
+ * ENT's single hand-off, Relais climbs several tiers: a successful escalation
+ * may be followed by another one, one tier higher.
+ */
 export function canEscalate(status: TicketStatus, escalation: EscalationStatus): boolean {
-  return (status === 'new' || status === 'opened') && (escalation === 'not_done' || escalation === 'failed');
+  return (status === 'new' || status === 'opened') && escalation !== 'in_progress';
 }

@@ -6,6 +6,9 @@ export type SourceChannel = (typeof SOURCE_CHANNELS)[number];
 export const PROFILES = ['Teacher', 'Personnel', 'Relative', 'Student', 'Guest'] as const;
 export type Profile = (typeof PROFILES)[number];
 
+export const QUEUE_KINDS = ['school', 'circonscription', 'academy', 'editor', 'none'] as const;
+export type QueueKind = (typeof QUEUE_KINDS)[number];
+
 export const PRIORITIES = ['mineur', 'majeur', 'bloquant'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -61,6 +64,18 @@ export class TicketEntity {
   @Column('text', { nullable: true })
   tier: string | null;
 
+  /** Where the ticket waits: a school, a circonscription, the académie's SSU, the editor, or nowhere (redirected). */
+  @Column('text', { name: 'queue_kind', nullable: true })
+  queueKind: QueueKind | null;
+
+  /** The school, circonscription or académie id of the queue. */
+  @Column('uuid', { name: 'queue_id', nullable: true })
+  queueId: string | null;
+
+  /** The directory role whose holders in the queue handle the ticket. */
+  @Column('text', { name: 'assignee_group', nullable: true })
+  assigneeGroup: string | null;
+
   @Column('text', { name: 'assignee_id', nullable: true })
   assigneeId: string | null;
 
@@ -81,6 +96,20 @@ export class TicketEntity {
 
   @Column('timestamptz', { name: 'resolution_due_at', nullable: true })
   resolutionDueAt: Date | null;
+
+  @Column('timestamptz', { name: 'first_responded_at', nullable: true })
+  firstRespondedAt: Date | null;
+
+  /** Set while waiting for the user: the SLA clock stands still. */
+  @Column('timestamptz', { name: 'sla_paused_at', nullable: true })
+  slaPausedAt: Date | null;
+
+  /** The deadline a reminder was sent for, and the one whose breach was handled: each fires once per deadline. */
+  @Column('timestamptz', { name: 'sla_reminded_for', nullable: true })
+  slaRemindedFor: Date | null;
+
+  @Column('timestamptz', { name: 'sla_breached_for', nullable: true })
+  slaBreachedFor: Date | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;

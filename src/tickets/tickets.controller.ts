@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } fr
 import { Response } from 'express';
 import { ApiKeyGuard, Caller, CurrentCaller, RequireScopes } from '../auth/api-key.guard';
 import { openApiSchema, parseOrThrow, ZodPipe } from '../common/http/zod-body.pipe';
-import { DomainError } from '../common/errors';
 import {
   AddMessageInput,
   addMessageSchema,
@@ -119,9 +118,7 @@ export class TicketsController {
     return this.tickets.viewerFor(caller.actorId, caller.key.scopes.includes('tickets:read_all'));
   }
 
-  /** Changes are always made by a named person: the author of a message, the one who resolves. */
-  private async person(caller: Caller): Promise<Viewer & { kind: 'person' }> {
-    if (!caller.actorId) throw new DomainError('ACTOR_REQUIRED', 'State the ENT user you act for in the X-On-Behalf-Of header.');
-    return (await this.tickets.viewerFor(caller.actorId, false)) as Viewer & { kind: 'person' };
+  private person(caller: Caller) {
+    return this.tickets.personFor(caller.actorId);
   }
 }

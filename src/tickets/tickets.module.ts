@@ -1,3 +1,5 @@
+import { RoutingModule } from '../routing/routing.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { DirectoryModule } from '../directory/directory.module';
@@ -6,7 +8,7 @@ import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [AuthModule, DirectoryModule, KbModule],
+  imports: [AuthModule, DirectoryModule, KbModule, RoutingModule, NotificationsModule],
   controllers: [TicketsController],
   providers: [TicketsService],
   exports: [TicketsService],

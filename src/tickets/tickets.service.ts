@@ -26,18 +26,35 @@ import {
 } from './ticket-status';
 import { TicketEntity } from './ticket.entity';
 import { TicketInsertStatement } from './ticket-insert.sql';
+import { Actor, recordTicketEvent } from './ticket-history';
+import { Placement, RoutingService } from '../routing/routing.service';
+import { SlaClock } from '../routing/sla/sla-clock';
+import { SlaScheduler } from '../routing/sla/sla-scheduler';
+import { Notification, OutboxService } from '../notifications/outbox.service';
+import { messageAdded, statusChanged, ticketCreated, ticketRedirected } from '../notifications/messages';
 
-export interface Actor {
-  kind: ActorKind;
-  id: string;
-  name: string | null;
+export type { Actor } from './ticket-history';
+
+/** What a change must tell people: collected during the transaction, written to the outbox with it. */
+export class TicketChange {
+  readonly notifications: Notification[] = [];
+
+  notify(notifications: Notification[]): void {
+    this.notifications.push(...notifications);
+  }
+}
+
+/** What the service works out before writing a new ticket (outside any transaction). */
+export interface Prepared {
+  intent: { intent: string; category: string };
+  placement: Placement;
 }
 
 /** A new ticket as the service stores it, whatever channel it came from. */
 export type NewTicket = Omit<CreateTicketInput, 'school'> & {
   school: { structureId: string | null; uai: string | null };
-  /** From the knowledge base's classifier (see `understand`). */
-  intent?: { intent: string; category: string };
+  /** Intent and placement (see `prepare`): computed before the transaction that inserts the ticket. */
+  prepared: Prepared;
   entTicketId?: string;
   entCategory?: string | null;
   status?: TicketStatus;
@@ -66,12 +83,22 @@ export class TicketsService {
     private readonly clock: Clock,
     private readonly queue: JobQueue,
     private readonly classifier: IntentClassifier,
+    private readonly routing: RoutingService,
+    private readonly sla: SlaClock,
+    private readonly slaScheduler: SlaScheduler,
+    private readonly outbox: OutboxService,
   ) {}
 
   async viewerFor(actorId: string | null, mayReadAll: boolean): Promise<Viewer> {
     if (actorId) return { kind: 'person', scope: await this.directory.scopeOf(actorId) };
     if (mayReadAll) return { kind: 'back_office' };
     throw new DomainError('ACTOR_REQUIRED', 'State the ENT user you act for in the X-On-Behalf-Of header.');
+  }
+
+  /** Changes are always made by a named person: the author of a message, the one who resolves. */
+  async personFor(actorId: string | null): Promise<Viewer & { kind: 'person' }> {
+    if (!actorId) throw new DomainError('ACTOR_REQUIRED', 'State the ENT user you act for in the X-On-Behalf-Of header.');
+    return { kind: 'person', scope: await this.directory.scopeOf(actorId) };
   }
 
   /** Fills the school's missing half (UAI or structure id) from the directory. */
@@ -87,23 +114,37 @@ export class TicketsService {
    * Creates a ticket; with an idempotency key, a retried request returns the
    * ticket made the first time (`created: false`) and never makes a second.
    */
-  async create(input: NewTicket, actor: Actor, idempotency?: IdempotencyRequest) {
+  async create(input: Omit<NewTicket, 'prepared'>, actor: Actor, idempotency?: IdempotencyRequest) {
     if (idempotency) {
       const existing = await this.replayOf(idempotency);
       if (existing) return { ticket: existing, created: false };
     }
-    const ticket = await this.insertTicket(this.db.manager, { ...input, intent: await this.understand(input) }, actor, idempotency);
-    if (ticket) return { ticket, created: true };
+    const inserted = await this.insertTicket(this.db.manager, { ...input, prepared: await this.prepare(input) }, actor, idempotency);
+    if (inserted) {
+      await this.afterCommit(inserted.ticket, inserted.outboxIds);
+      return { ticket: inserted.ticket, created: true };
+    }
     // A concurrent request with the same key won the race: answer with its ticket.
     const existing = await this.replayOf(idempotency!);
     if (!existing) throw new Error('idempotency key vanished during a concurrent create');
     return { ticket: existing, created: false };
   }
 
-  /** The intent and category of a new ticket, from its subject and description. */
-  async understand(input: { subject: string; description: string }): Promise<{ intent: string; category: string }> {
+  /** The intent and category of a new ticket (from its subject and description), and where it goes. */
+  async prepare(input: Pick<NewTicket, 'subject' | 'description' | 'requester' | 'school'>): Promise<Prepared> {
     const { intent, category } = await this.classifier.classify(`${input.subject}\n${input.description}`);
-    return { intent, category };
+    const placement = await this.routing.place({
+      intent,
+      profile: input.requester.profile ?? null,
+      schoolStructureId: input.school.structureId,
+    });
+    return { intent: { intent, category }, placement };
+  }
+
+  /** Once the change is committed: deliver its notifications, watch its deadlines. */
+  async afterCommit(ticket: TicketEntity, outboxIds: string[]): Promise<void> {
+    await this.outbox.dispatch(outboxIds);
+    await this.slaScheduler.schedule(ticket);
   }
 
   private async replayOf(idempotency: IdempotencyRequest): Promise<TicketEntity | null> {
@@ -118,11 +159,19 @@ export class TicketsService {
   }
 
   /**
-   * Inserts the ticket with its "created" event (and idempotency key) in one
-   * statement. Returns null only when the idempotency key is already taken.
+   * Inserts the ticket, routed and with its SLA due dates, together with its
+   * "created" event, its notifications (and idempotency key) in one statement.
+   * Returns null only when the idempotency key is already taken.
    */
-  async insertTicket(m: EntityManager, input: NewTicket, actor: Actor, idempotency?: IdempotencyRequest): Promise<TicketEntity | null> {
+  async insertTicket(
+    m: EntityManager,
+    input: NewTicket,
+    actor: Actor,
+    idempotency?: IdempotencyRequest,
+  ): Promise<{ ticket: TicketEntity; outboxIds: string[] } | null> {
     const now = this.clock.now();
+    const { intent, placement } = input.prepared;
+    const redirect = this.routing.tierRule(placement.tier).redirect;
     const ticket: TicketEntity = {
       id: randomUUID(),
       reference: '',
@@ -137,25 +186,37 @@ export class TicketsService {
       subject: input.subject,
       description: input.description,
       entCategory: input.entCategory ?? null,
-      intent: input.intent?.intent ?? null,
-      category: input.intent?.category ?? null,
-      tier: null,
+      intent: intent.intent,
+      category: intent.category,
+      tier: placement.tier,
+      queueKind: placement.queueKind,
+      queueId: placement.queueId,
+      assigneeGroup: placement.assigneeGroup,
       assigneeId: null,
       assigneeName: null,
       priority: input.priority,
-      status: TICKET_STATUS[input.status ?? 'new'],
+      // Nothing for us to do on a redirected request: it is answered at once.
+      status: TICKET_STATUS[redirect ? 'resolved' : (input.status ?? 'new')],
       escalationStatus: ESCALATION_STATUS.not_done,
-      firstResponseDueAt: null,
-      resolutionDueAt: null,
+      ...this.sla.deadlines(placement.tier, input.priority, now),
+      firstRespondedAt: null,
+      slaPausedAt: null,
+      slaRemindedFor: null,
+      slaBreachedFor: null,
       createdAt: now,
       updatedAt: now,
       version: 1,
     };
     this.insertStatement ??= new TicketInsertStatement(this.db.getMetadata(TicketEntity));
+    const referencePrefix = `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`;
+    // The reference comes from the database: notifications name it through a placeholder filled by the statement.
+    ticket.reference = '{{reference}}';
+    const notifications = redirect ? ticketRedirected(ticket, redirect) : ticketCreated(ticket);
+    const outbox = notifications.map((n) => this.outbox.row(ticket.id, n));
     const [sql, params] = this.insertStatement.build({
       ticket,
       // A sequence gives contention-free numbers; the prefix is validated by the config schema.
-      referencePrefix: `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`,
+      referencePrefix,
       createdEvent: {
         actorKind: actor.kind,
         actorId: actor.id,
@@ -165,15 +226,18 @@ export class TicketsService {
           channel: ticket.sourceChannel,
           subject: ticket.subject,
           intent: ticket.intent,
+          tier: ticket.tier,
           ...(ticket.entTicketId ? { entTicketId: ticket.entTicketId } : {}),
         },
       },
+      outbox,
+      redirectMessage: redirect ? { id: randomUUID(), authorId: 'relais', authorName: 'Relais', body: redirect } : undefined,
       idempotency,
     });
     const rows: { reference: string }[] = await m.query(sql, params);
     if (rows.length === 0) return null;
     ticket.reference = rows[0].reference;
-    return ticket;
+    return { ticket, outboxIds: outbox.map((o) => o.id) };
   }
 
   async recordEvent(
@@ -184,16 +248,7 @@ export class TicketsService {
     before: EventData | null,
     after: EventData | null,
   ): Promise<void> {
-    await m.insert(TicketEventEntity, {
-      ticketId: ticket.id,
-      type,
-      actorKind: actor.kind,
-      actorId: actor.id,
-      actorName: actor.name,
-      before,
-      after,
-      at: this.clock.now(),
-    });
+    await recordTicketEvent(m, ticket.id, type, actor, before, after, this.clock.now());
   }
 
   async list(query: ListTicketsQuery, viewer: Viewer) {
@@ -250,11 +305,16 @@ export class TicketsService {
 
   async addMessage(reference: string, input: AddMessageInput, viewer: Viewer & { kind: 'person' }) {
     const actor = this.personActor(viewer);
-    return this.changeTicket(reference, viewer, async (m, ticket) => {
+    return this.changeTicket({ reference }, viewer, async (m, ticket, change) => {
       const byRequester = isRequester(ticket, viewer);
       const internal = input.visibility === 'internal';
       if (internal && !isStaffFor(ticket, viewer)) {
         throw new DomainError('TICKET_FORBIDDEN_ACTION', 'Only the people handling a ticket may add internal notes.');
+      }
+      if (!internal) {
+        change.notify(messageAdded(ticket, input.body, byRequester));
+        // The first public answer from staff meets the first-response deadline.
+        if (!byRequester && !ticket.firstRespondedAt) ticket.firstRespondedAt = this.clock.now();
       }
       const authorName = actor.name ?? (byRequester ? ticket.requesterName : actor.id);
       const message = await this.insertMessage(m, ticket, { ...input, authorId: actor.id, authorName });
@@ -263,7 +323,7 @@ export class TicketsService {
         visibility: message.visibility,
         channel: message.channel,
       });
-      await this.moveStatus(m, ticket, statusAfterComment(statusFromCode(ticket.status), { byRequester, internal }), actor);
+      await this.moveStatus(m, ticket, statusAfterComment(statusFromCode(ticket.status), { byRequester, internal }), actor, change);
       return message;
     });
   }
@@ -290,7 +350,7 @@ export class TicketsService {
 
   async transition(reference: string, input: TransitionInput, viewer: Viewer & { kind: 'person' }) {
     const actor = this.personActor(viewer);
-    return this.changeTicket(reference, viewer, async (m, ticket) => {
+    return this.changeTicket({ reference }, viewer, async (m, ticket, change) => {
       const staff = isStaffFor(ticket, viewer);
       if (!staff && !(isRequester(ticket, viewer) && REQUESTER_TRANSITIONS.includes(input.action))) {
         throw new DomainError('TICKET_FORBIDDEN_ACTION', `You may not ${input.action} this ticket.`);
@@ -310,28 +370,50 @@ export class TicketsService {
         ticket.assigneeName = actor.name;
         await this.recordEvent(m, ticket, 'assigned', actor, before, { assignee: actor.id });
       }
-      await this.moveStatus(m, ticket, outcome.to, actor, input.reason);
+      await this.moveStatus(m, ticket, outcome.to, actor, change, input.reason);
       return ticket;
     });
   }
 
-  /** Locks the ticket row for the change, so concurrent changes apply one after the other. */
-  async changeTicket<T>(reference: string, viewer: Viewer, change: (m: EntityManager, ticket: TicketEntity) => Promise<T>) {
-    return this.db.transaction(async (m) => {
-      const ticket = await m.findOne(TicketEntity, { where: { reference }, lock: { mode: 'pessimistic_write' } });
-      if (!ticket || !canSee(ticket, viewer)) throw notFound(reference);
-      const result = await change(m, ticket);
+  /**
+   * Locks the ticket row for the change, so concurrent changes apply one after
+   * the other; the change's notifications commit with it, and are dispatched
+   * (with the ticket's next SLA checks) once it is committed.
+   * The change must only use `m`: the embedded database has a single session.
+   */
+  async changeTicket<T>(
+    where: { reference: string } | { id: string },
+    viewer: Viewer,
+    apply: (m: EntityManager, ticket: TicketEntity, change: TicketChange) => Promise<T>,
+  ) {
+    const change = new TicketChange();
+    const { ticket, result, outboxIds } = await this.db.transaction(async (m) => {
+      const ticket = await m.findOne(TicketEntity, { where, lock: { mode: 'pessimistic_write' } });
+      if (!ticket || !canSee(ticket, viewer)) throw notFound('reference' in where ? where.reference : where.id);
+      const result = await apply(m, ticket, change);
       ticket.updatedAt = this.clock.now();
       ticket.version += 1;
       await m.save(TicketEntity, ticket);
-      return { ticket, result };
+      const outboxIds = await this.outbox.add(m, ticket.id, change.notifications);
+      return { ticket, result, outboxIds };
     });
+    await this.afterCommit(ticket, outboxIds);
+    return { ticket, result };
   }
 
-  async moveStatus(m: EntityManager, ticket: TicketEntity, to: TicketStatus, actor: Actor, reason?: string) {
+  /** Moves the status, with what it means for the SLA clock and for the requester. */
+  async moveStatus(m: EntityManager, ticket: TicketEntity, to: TicketStatus, actor: Actor, change: TicketChange, reason?: string) {
     const from = statusFromCode(ticket.status);
     if (from === to) return;
+    const now = this.clock.now();
     ticket.status = TICKET_STATUS[to];
+    if (to === 'waiting_for_user') this.sla.pause(ticket, now);
+    else this.sla.resume(ticket, now);
+    // A reopened ticket gets a fresh resolution deadline.
+    if ((from === 'resolved' || from === 'closed') && to === 'opened' && ticket.tier) {
+      ticket.resolutionDueAt = this.sla.deadlines(ticket.tier, ticket.priority, now).resolutionDueAt;
+    }
+    if (actor.id !== ticket.requesterEntId) change.notify(statusChanged(ticket, from, to));
     await this.recordEvent(m, ticket, 'status_changed', actor, { status: from }, { status: to, ...(reason ? { reason } : {}) });
   }
 

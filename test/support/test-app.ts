@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { Scope } from '../../src/auth/scopes';
+import { AppOptions } from '../../src/app.module';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
 
@@ -86,8 +87,8 @@ export class TestApp {
     readonly http: Agent,
   ) {}
 
-  static async start(store: TestStore): Promise<TestApp> {
-    const app = await createApp(store.config());
+  static async start(store: TestStore, options: AppOptions = {}): Promise<TestApp> {
+    const app = await createApp(store.config(), options);
     await app.init();
     return new TestApp(app, store, request(app.getHttpServer()));
   }
