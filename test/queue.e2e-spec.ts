@@ -112,6 +112,16 @@ describe(`job driver (${DRIVERS.queue})`, () => {
   });
 });
 
+describe(`a closed job driver (${DRIVERS.queue})`, () => {
+  it('refuses new jobs instead of reopening a connection nobody would close', async () => {
+    const driver = makeDriver();
+    await driver.start(new Map([[probeJob.name, { definition: probeJob, run: async () => undefined }]]));
+    await driver.close();
+    await expect(driver.add(probeJob, { n: 7 }, {})).rejects.toThrow(/closed/);
+    expect(await driver.health()).toMatchObject({ ok: false });
+  });
+});
+
 describe('job registration at boot', () => {
   // Registration is checked before any driver starts; the in-process driver keeps these
   // boot-and-stop-at-once cases off Redis, where an instant close can race Bull's start-up.

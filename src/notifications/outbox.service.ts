@@ -122,9 +122,7 @@ export class OutboxService {
   }
 
   async scheduleSweep(): Promise<void> {
-    const every = this.config.outbox.sweepMs;
-    const slot = Math.floor(Date.now() / every) + 1;
-    await this.queue.enqueue(JOBS.sweepOutbox, {}, { jobId: `outbox-sweep-${slot}`, delayMs: slot * every - Date.now() });
+    await this.queue.enqueueNextRun(JOBS.sweepOutbox, {}, this.config.outbox.sweepMs);
   }
 
   deadLetters(): Promise<OutboxEntity[]> {
@@ -186,7 +184,9 @@ export class OutboxService {
   /** The ENT's escalation status follows the incident tool's answer. */
   private async settleEscalation(m: EntityManager, ticketId: string, code: number, now: Date): Promise<void> {
     const ticket = await m.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
-    if (!ticket || ticket.escalationStatus !== ESCALATION_STATUS.in_progress) return;
+    // A success also settles an escalation that had failed, once a dead notification is retried.
+    const settles = ticket?.escalationStatus === ESCALATION_STATUS.in_progress || (ticket?.escalationStatus === ESCALATION_STATUS.failed && code === ESCALATION_STATUS.successful);
+    if (!ticket || !settles) return;
     await m.update(TicketEntity, { id: ticketId }, { escalationStatus: code, updatedAt: now, version: ticket.version + 1 });
     await recordTicketEvent(m, ticketId, 'escalated', SYSTEM_ACTOR,
       { escalationStatus: escalationFromCode(ticket.escalationStatus) }, { escalationStatus: escalationFromCode(code) }, now);

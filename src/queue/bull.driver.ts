@@ -16,8 +16,12 @@ export class BullDriver implements JobDriver {
     private readonly concurrency = 5,
   ) {}
 
-  /** Connects on first use, so a boot that fails before it leaves no connection behind. */
+  /**
+   * Connects on first use, so a boot that fails before it leaves no connection
+   * behind. Never after close: a late enqueue would open connections nobody closes.
+   */
   private get queue(): Bull.Queue {
+    if (this.closing) throw new Error('The job queue is closed');
     if (!this.bull) {
       this.bull = new Bull('relais-jobs', this.redisUrl, { prefix: this.prefix });
       this.bull.on('error', this.onError);

@@ -28,6 +28,7 @@ export class InProcessDriver implements JobDriver {
   }
 
   async add(definition: JobDefinition, data: unknown, options: EnqueueOptions): Promise<void> {
+    if (this.closed) throw new Error('The job queue is closed');
     const jobId = options.jobId ?? randomUUID();
     if (this.timers.has(jobId)) return;
     this.schedule({ definition, data, jobId, attempt: 1 }, options.delayMs ?? 0);

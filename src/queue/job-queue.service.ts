@@ -15,6 +15,8 @@ export class JobRegistrationError extends Error {}
  */
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
+  private closing = false;
+
   constructor(
     @Inject(JOB_DRIVER) private readonly driver: JobDriver,
     private readonly discovery: DiscoveryService,
@@ -28,11 +30,23 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.driver.close();
   }
 
   async enqueue<J extends JobDefinition>(job: J, data: JobData<J>, options: EnqueueOptions = {}): Promise<void> {
     await this.driver.add(job, job.schema.parse(data), options);
+  }
+
+  /**
+   * Queues the next run of a recurring job at the next multiple of `everyMs`.
+   * The slot names the job, so replicas asking for the same run make one job.
+   * Nothing is queued once shutting down: the next boot starts the cycle again.
+   */
+  async enqueueNextRun<J extends JobDefinition>(job: J, data: JobData<J>, everyMs: number, nowMs = Date.now()): Promise<void> {
+    if (this.closing) return;
+    const slot = Math.floor(nowMs / everyMs) + 1;
+    await this.enqueue(job, data, { jobId: `${job.name}-${slot}`, delayMs: slot * everyMs - nowMs });
   }
 
   health(): Promise<DriverHealth> {

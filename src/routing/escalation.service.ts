@@ -8,7 +8,7 @@ import { Actor, SYSTEM_ACTOR } from '../tickets/ticket-history';
 import { canEscalate, ESCALATION_STATUS, escalationFromCode, statusFromCode } from '../tickets/ticket-status';
 import { TicketEntity } from '../tickets/ticket.entity';
 import { TicketsService } from '../tickets/tickets.service';
-import { Placement, RoutingService } from './routing.service';
+import { Placement, queuedIn, RoutingService } from './routing.service';
 import { SlaClock } from './sla/sla-clock';
 
 const BACK_OFFICE: Viewer = { kind: 'back_office' };
@@ -90,12 +90,7 @@ export class EscalationService {
       const before = { tier: ticket.tier, queue: ticket.queueKind, assignee: ticket.assigneeId, escalationStatus: escalation };
       await onChange?.(m, ticket);
       Object.assign(ticket, {
-        tier: placement.tier,
-        queueKind: placement.queueKind,
-        queueId: placement.queueId,
-        assigneeGroup: placement.assigneeGroup,
-        assigneeId: null,
-        assigneeName: null,
+        ...queuedIn(placement),
         firstRespondedAt: null,
         // Handing over to the académie's incident tool is in progress until it accepts the ticket.
         escalationStatus: placement.queueKind === 'academy' ? ESCALATION_STATUS.in_progress : ESCALATION_STATUS.successful,

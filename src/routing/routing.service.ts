@@ -15,6 +15,12 @@ export interface Placement {
   assigneeGroup: string | null;
 }
 
+/** The ticket fields for a placement: the queue's group holds it, no one person yet. */
+export function queuedIn(placement: Placement) {
+  const { tier, queueKind, queueId, assigneeGroup } = placement;
+  return { tier, queueKind, queueId, assigneeGroup, assigneeId: null, assigneeName: null };
+}
+
 @Injectable()
 export class RoutingService {
   readonly rules: RoutingRules;

@@ -27,7 +27,7 @@ import {
 import { TicketEntity } from './ticket.entity';
 import { TicketInsertStatement } from './ticket-insert.sql';
 import { Actor, recordTicketEvent } from './ticket-history';
-import { Placement, RoutingService } from '../routing/routing.service';
+import { Placement, queuedIn, RoutingService } from '../routing/routing.service';
 import { SlaClock } from '../routing/sla/sla-clock';
 import { SlaScheduler } from '../routing/sla/sla-scheduler';
 import { Notification, OutboxService } from '../notifications/outbox.service';
@@ -188,12 +188,7 @@ export class TicketsService {
       entCategory: input.entCategory ?? null,
       intent: intent.intent,
       category: intent.category,
-      tier: placement.tier,
-      queueKind: placement.queueKind,
-      queueId: placement.queueId,
-      assigneeGroup: placement.assigneeGroup,
-      assigneeId: null,
-      assigneeName: null,
+      ...queuedIn(placement),
       priority: input.priority,
       // Nothing for us to do on a redirected request: it is answered at once.
       status: TICKET_STATUS[redirect ? 'resolved' : (input.status ?? 'new')],
@@ -311,11 +306,8 @@ export class TicketsService {
       if (internal && !isStaffFor(ticket, viewer)) {
         throw new DomainError('TICKET_FORBIDDEN_ACTION', 'Only the people handling a ticket may add internal notes.');
       }
-      if (!internal) {
-        change.notify(messageAdded(ticket, input.body, byRequester));
-        // The first public answer from staff meets the first-response deadline.
-        if (!byRequester && !ticket.firstRespondedAt) ticket.firstRespondedAt = this.clock.now();
-      }
+      // The first public answer from staff meets the first-response deadline.
+      if (!internal && !byRequester && !ticket.firstRespondedAt) ticket.firstRespondedAt = this.clock.now();
       const authorName = actor.name ?? (byRequester ? ticket.requesterName : actor.id);
       const message = await this.insertMessage(m, ticket, { ...input, authorId: actor.id, authorName });
       await this.recordEvent(m, ticket, 'message_added', actor, null, {
@@ -324,6 +316,8 @@ export class TicketsService {
         channel: message.channel,
       });
       await this.moveStatus(m, ticket, statusAfterComment(statusFromCode(ticket.status), { byRequester, internal }), actor, change);
+      // Told after the status moved, so the ENT gets the ticket's new status with the comment.
+      if (!internal) change.notify(messageAdded(ticket, input.body, byRequester));
       return message;
     });
   }
@@ -423,12 +417,7 @@ export class TicketsService {
 
   /** Idempotency keys only need to outlive client retries; an hourly job drops old ones. */
   async schedulePurge(): Promise<void> {
-    const nextHour = Math.floor(this.clock.now().getTime() / PURGE_EVERY_MS) + 1;
-    await this.queue.enqueue(
-      JOBS.purgeIdempotencyKeys,
-      { olderThanHours: 24 },
-      { jobId: `purge-idempotency-keys-${nextHour}`, delayMs: nextHour * PURGE_EVERY_MS - this.clock.now().getTime() },
-    );
+    await this.queue.enqueueNextRun(JOBS.purgeIdempotencyKeys, { olderThanHours: 24 }, PURGE_EVERY_MS, this.clock.now().getTime());
   }
 
   @OnJob(JOBS.purgeIdempotencyKeys)

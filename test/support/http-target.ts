@@ -18,6 +18,8 @@ type Reply = { status: number; body?: unknown } | 'hang';
  */
 export class HttpTarget {
   readonly requests: ReceivedRequest[] = [];
+  /** Requests left unanswered on purpose ('hang'). */
+  hung = 0;
   private readonly scripts = new Map<string, Reply[]>();
   private readonly defaults = new Map<string, Reply>();
 
@@ -31,7 +33,10 @@ export class HttpTarget {
         const path = (req.url ?? '/').split('?')[0];
         const key = `${req.method} ${path.replace(/\/[^/]*\d[^/]*$/, '/:id')}`;
         const reply = target.scripts.get(key)?.shift() ?? target.defaults.get(key) ?? { status: 404 };
-        if (reply === 'hang') return; // never answers: the caller times out or dies waiting
+        if (reply === 'hang') {
+          target.hung++;
+          return; // never answers: the caller times out or dies waiting
+        }
         target.requests.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString(), status: reply.status });
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body ?? {}));
       });

@@ -80,9 +80,7 @@ export class SlaWatcher {
   }
 
   async scheduleReconcile(): Promise<void> {
-    const every = this.config.routing.reconcileMs;
-    const slot = Math.floor(Date.now() / every) + 1;
-    await this.queue.enqueue(JOBS.reconcileSla, {}, { jobId: `sla-reconcile-${slot}`, delayMs: slot * every - Date.now() });
+    await this.queue.enqueueNextRun(JOBS.reconcileSla, {}, this.config.routing.reconcileMs);
   }
 
   private async fire(ticket: TicketEntity, deadline: Deadline, check: Check): Promise<void> {
