@@ -10,6 +10,9 @@
  * (default 10) after a 2 s warm-up. Every creation also classifies the text
  * (knowledge base). Prints, per driver, the creation figures and a baseline:
  * the same stack answering 401, which touches no database.
+ *
+ * BENCH_PROFILE=dir writes a V8 CPU profile of the service per driver into dir
+ * (open it in Chrome DevTools, or summarise it with `node bench/profile-summary.mjs file`).
  */
 import { ticketBody } from '../test/factories/ticket.factory';
 import { createApiKey, ServiceProcess } from '../test/support/service-process';
@@ -18,6 +21,7 @@ import { JsonClient, LoadResult, percentile, runFor } from './load';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 interface Backend {
   label: string;
@@ -26,9 +30,10 @@ interface Backend {
 }
 
 async function measure(backend: Backend): Promise<void> {
-  const store = await TestStore.create({ DEMO_DATA: 'true' }, backend);
+  // The production API-key cache (tests turn it off to see revocations at once).
+  const store = await TestStore.create({ DEMO_DATA: 'true', API_KEY_CACHE_SECONDS: '5' }, backend);
   const key = createApiKey(store.env);
-  const service = await ServiceProcess.start(store.env);
+  const service = await ServiceProcess.start(store.env, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
   const client = new JsonClient(service.url, { Authorization: `Bearer ${key}` }, CLIENTS);
   const anonymous = new JsonClient(service.url, {}, CLIENTS);
   let n = 0;
@@ -50,7 +55,7 @@ async function measure(backend: Backend): Promise<void> {
   } finally {
     client.close();
     anonymous.close();
-    await service.kill();
+    await (PROFILE_DIR ? service.stop() : service.kill());
     await store.destroy();
   }
 }

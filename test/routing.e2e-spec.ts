@@ -89,14 +89,20 @@ describe(`routing and escalation (${DRIVERS.database} + ${DRIVERS.queue})`, () =
     it('tells the assignee group and the requester, through the outbox', async () => {
       const reference = await createTicket(t, writer, { requester: PEOPLE.pupil, subject: 'mot de passe oublié', description: "j'ai oublié mon mot de passe" });
       const db = t.app.get(DataSource);
-      const rows: { target: string; kind: string; text: string }[] = await db.query(
-        `SELECT o.target, o.kind, o.payload->>'text' AS text FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.reference = $1 ORDER BY o.target`,
+      const rows: { target: string; kind: string; text: string; state: string; transport: string }[] = await db.query(
+        `SELECT o.target, o.kind, o.payload->>'text' AS text, o.state, o.transport
+           FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.reference = $1 ORDER BY o.target`,
         [reference],
       );
+      const requesterText = expect.stringMatching(new RegExp(`^Votre demande a bien été enregistrée sous la référence ${reference}\\.`));
+      // No chat adapter or outside channel here: both are kept on the history, delivered as they are written.
       expect(rows).toEqual([
-        { target: 'assignee_group', kind: 'ticket_created', text: expect.stringContaining(reference) },
-        { target: 'requester', kind: 'ticket_created', text: expect.stringMatching(new RegExp(`^Votre demande a bien été enregistrée sous la référence ${reference}\\.`)) },
+        { target: 'assignee_group', kind: 'ticket_created', text: expect.stringContaining(reference), state: 'delivered', transport: 'timeline' },
+        { target: 'requester', kind: 'ticket_created', text: requesterText, state: 'delivered', transport: 'timeline' },
       ]);
+      const history = (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', backOffice).expect(200)).body.items;
+      expect(history.map((e: { type: string }) => e.type)).toEqual(['created', 'notification_delivered', 'notification_delivered']);
+      expect(history.find((e: { after: { target?: string } }) => e.after.target === 'requester').after).toMatchObject({ transport: 'timeline', text: requesterText });
     });
   });
 

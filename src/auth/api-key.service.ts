@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Clock } from '../common/clock';
+import { TtlCache } from '../common/ttl-cache';
 import { ApiKeyEntity } from './api-key.entity';
 import { Scope } from './scopes';
 
@@ -25,13 +26,15 @@ function sha256(value: string): Buffer {
  */
 @Injectable()
 export class ApiKeyService {
-  private readonly cache = new Map<string, { key: AuthenticatedKey | null; until: number }>();
+  private readonly cache: TtlCache<AuthenticatedKey | null>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(config.apiKeys.cacheSeconds * 1000, 10_000);
+  }
 
   async create(name: string, scopes: Scope[]): Promise<{ id: string; key: string }> {
     const prefix = randomBytes(8).toString('hex').slice(0, 10);
@@ -68,17 +71,10 @@ export class ApiKeyService {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return null;
     const [, prefix, secret] = match;
-    const cacheKey = sha256(presented).toString('hex');
-    const cached = this.cache.get(cacheKey);
-    const now = Date.now();
-    if (cached && cached.until > now) return cached.key;
-    const entity = await this.db.getRepository(ApiKeyEntity).findOneBy({ prefix, revokedAt: IsNull() });
-    const ok = entity !== null && timingSafeEqual(Buffer.from(entity.secretHash, 'hex'), sha256(secret));
-    const key = ok ? { id: entity.id, name: entity.name, scopes: entity.scopes as Scope[] } : null;
-    if (this.config.apiKeys.cacheSeconds > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(cacheKey, { key, until: now + this.config.apiKeys.cacheSeconds * 1000 });
-    }
-    return key;
+    return this.cache.get(sha256(presented).toString('hex'), async () => {
+      const entity = await this.db.getRepository(ApiKeyEntity).findOneBy({ prefix, revokedAt: IsNull() });
+      const ok = entity !== null && timingSafeEqual(Buffer.from(entity.secretHash, 'hex'), sha256(secret));
+      return ok ? { id: entity.id, name: entity.name, scopes: entity.scopes as Scope[] } : null;
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { TtlCache } from '../common/ttl-cache';
 import { Clock } from '../common/clock';
 import { CirconscriptionEntity, SchoolEntity } from './directory.entities';
 
@@ -53,7 +54,7 @@ export class DirectoryService {
   }
 
   /** Schools change at directory imports, not per request: every ticket creation reads one, so keep it a while. */
-  private readonly cache = new Map<string, { value: unknown; until: number }>();
+  private readonly cache = new TtlCache<unknown>(SCHOOL_CACHE_MS, SCHOOL_CACHE_SIZE, () => this.clock.now().getTime());
 
   findSchoolByStructureId(structureId: string): Promise<SchoolEntity | null> {
     return this.cached(`structure:${structureId}`, () => this.db.getRepository(SchoolEntity).findOneBy({ structureId }));
@@ -72,12 +73,7 @@ export class DirectoryService {
     this.cache.clear();
   }
 
-  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.cache.get(key);
-    if (hit && hit.until > this.clock.now().getTime()) return hit.value as T;
-    const value = await load();
-    if (this.cache.size >= SCHOOL_CACHE_SIZE) this.cache.clear();
-    this.cache.set(key, { value, until: this.clock.now().getTime() + SCHOOL_CACHE_MS });
-    return value;
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.cache.get(key, load) as Promise<T>;
   }
 }

@@ -10,12 +10,16 @@ import { JobQueue } from '../queue/job-queue.service';
 import { JOBS } from '../queue/jobs.registry';
 import { recordTicketEvent, SYSTEM_ACTOR } from '../tickets/ticket-history';
 import { ESCALATION_STATUS, escalationFromCode } from '../tickets/ticket-status';
+import { EventData } from '../tickets/ticket-event.entity';
 import { TicketEntity } from '../tickets/ticket.entity';
 import { OutboxEntity, OutboxKind, OutboxPayload, OutboxTarget } from './outbox.entity';
 import { AcademicWebhookTransport } from './transports/academic-webhook.transport';
 import { EntSupportTransport } from './transports/ent-support.transport';
 import { TimelineTransport } from './transports/timeline.transport';
 import { NotificationTransport } from './transports/transport';
+
+/** What choosing a transport needs to know about the ticket. */
+export type NotifiedTicket = Pick<TicketEntity, 'id' | 'sourceChannel' | 'entTicketId'>;
 
 export interface Notification {
   kind: OutboxKind;
@@ -46,28 +50,49 @@ export class OutboxService {
     this.ent = config.ent ? new EntSupportTransport(config.ent) : null;
   }
 
-  /** A row ready to insert with the change (by `add`, or inside the ticket creation statement). */
-  row(ticketId: string, notification: Notification): OutboxEntity {
+  /**
+   * A row ready to insert with the change (by `add`, or inside the ticket
+   * creation statement). A notification kept on the ticket's history is
+   * delivered by being written; the others wait for their job. Escalations to
+   * the académie always take the job: their delivery settles the escalation.
+   */
+  row(ticket: NotifiedTicket, notification: Notification): OutboxEntity {
     const now = this.clock.now();
+    const transport = this.transportFor(notification.target, ticket);
+    const local = transport === this.timeline && notification.kind !== 'ticket_escalated';
     return {
       id: randomUUID(),
-      ticketId,
+      ticketId: ticket.id,
       ...notification,
-      state: 'pending',
-      attempts: 0,
+      state: local ? 'delivered' : 'pending',
+      attempts: local ? 1 : 0,
       nextAttemptAt: now,
       leasedUntil: null,
       lastError: null,
-      transport: null,
+      transport: local ? transport.name : null,
       createdAt: now,
-      deliveredAt: null,
+      deliveredAt: local ? now : null,
     };
   }
 
-  async add(m: EntityManager, ticketId: string, notifications: Notification[]): Promise<string[]> {
-    const rows = notifications.map((n) => this.row(ticketId, n));
-    if (rows.length) await m.insert(OutboxEntity, rows);
-    return rows.map((r) => r.id);
+  /** What the history says about a delivered row; a timeline delivery carries the text, being the delivery itself. */
+  deliveryRecord(row: OutboxEntity, transport: string): EventData {
+    return {
+      notification: row.id, kind: row.kind, target: row.target, transport, attempts: row.attempts,
+      ...(transport === this.timeline.name ? { text: row.payload.text } : {}),
+    };
+  }
+
+  /** Writes the change's notifications; returns the ids still to deliver. */
+  async add(m: EntityManager, ticket: NotifiedTicket, notifications: Notification[]): Promise<string[]> {
+    const rows = notifications.map((n) => this.row(ticket, n));
+    if (!rows.length) return [];
+    await m.insert(OutboxEntity, rows);
+    const now = this.clock.now();
+    for (const row of rows.filter((r) => r.state === 'delivered')) {
+      await recordTicketEvent(m, ticket.id, 'notification_delivered', SYSTEM_ACTOR, null, this.deliveryRecord(row, row.transport!), now);
+    }
+    return rows.filter((r) => r.state === 'pending').map((r) => r.id);
   }
 
   /** After the commit: deliver now. If this is lost (crash), the sweep finds the rows. */
@@ -92,7 +117,7 @@ export class OutboxService {
     if (this.rowsOf(leased).length === 0) return;
     const row = await this.db.getRepository(OutboxEntity).findOneByOrFail({ id });
     const ticket = await this.db.getRepository(TicketEntity).findOneByOrFail({ id: row.ticketId });
-    const transport = this.transportFor(row, ticket);
+    const transport = this.transportFor(row.target, ticket);
     try {
       await transport.deliver(row, ticket);
     } catch (error) {
@@ -140,9 +165,9 @@ export class OutboxService {
     return true;
   }
 
-  private transportFor(row: OutboxEntity, ticket: TicketEntity): NotificationTransport {
-    if (row.target === 'academic_support') return this.webhook ?? this.timeline;
-    if (row.target === 'requester' && ticket.sourceChannel === 'ent' && ticket.entTicketId) return this.ent ?? this.timeline;
+  private transportFor(target: OutboxTarget, ticket: NotifiedTicket): NotificationTransport {
+    if (target === 'academic_support') return this.webhook ?? this.timeline;
+    if (target === 'requester' && ticket.sourceChannel === 'ent' && ticket.entTicketId) return this.ent ?? this.timeline;
     // Chat adapters will deliver to groups and chat requesters; until they are connected, the history keeps it.
     return this.timeline;
   }
@@ -151,9 +176,7 @@ export class OutboxService {
     const now = this.clock.now();
     await this.db.transaction(async (m) => {
       await m.update(OutboxEntity, { id: row.id }, { state: 'delivered', deliveredAt: now, leasedUntil: null, transport: transport.name, lastError: null });
-      await recordTicketEvent(m, row.ticketId, 'notification_delivered', SYSTEM_ACTOR, null, {
-        notification: row.id, kind: row.kind, target: row.target, transport: transport.name, attempts: row.attempts,
-      }, now);
+      await recordTicketEvent(m, row.ticketId, 'notification_delivered', SYSTEM_ACTOR, null, this.deliveryRecord(row, transport.name), now);
       if (row.kind === 'ticket_escalated' && row.target === 'academic_support') {
         await this.settleEscalation(m, row.ticketId, ESCALATION_STATUS.successful, now);
       }

@@ -1,5 +1,6 @@
 import { EntityMetadata } from 'typeorm';
 import { OutboxEntity } from '../notifications/outbox.entity';
+import { SYSTEM_ACTOR } from './ticket-history';
 import { EventData } from './ticket-event.entity';
 import { TicketEntity } from './ticket.entity';
 
@@ -9,6 +10,8 @@ export interface TicketInsertRequest {
   createdEvent: { actorKind: string; actorId: string; actorName: string | null; after: EventData };
   /** Notifications about the new ticket; `{{reference}}` in their text becomes the ticket's reference. */
   outbox: OutboxEntity[];
+  /** History entries of the notifications delivered by being written (`{{reference}}` filled in too). */
+  deliveredEvents: EventData[];
   /** The public answer of a redirected request. */
   redirectMessage?: { id: string; authorId: string; authorName: string; body: string };
   idempotency?: { apiKeyId: string; key: string; requestHash: string };
@@ -16,7 +19,8 @@ export interface TicketInsertRequest {
 
 /**
  * Creating a ticket is one statement, so one round trip: the ticket, its
- * "created" event, its notifications and the idempotency key commit together or not at all. With
+ * "created" event, its notifications (and the history entries of those
+ * delivered on the spot) and the idempotency key commit together or not at all. With
  * a key already taken (a concurrent retry), nothing is inserted and no row comes back.
  * Foreign keys between the CTEs are checked at the end of the statement.
  */
@@ -45,13 +49,18 @@ export class TicketInsertStatement {
         RETURNING id, reference, source_channel
       ), created_event AS (
         INSERT INTO ticket_events (ticket_id, type, actor_kind, actor_id, actor_name, before, after, at)
-        SELECT id, 'created', ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, NULL, ${p(9)}::jsonb, ${p(4)}::timestamptz
+        SELECT id, 'created', ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, NULL::jsonb, ${p(9)}::jsonb, ${p(4)}::timestamptz
           FROM ticket
+        UNION ALL
+        SELECT ticket.id, 'notification_delivered', '${SYSTEM_ACTOR.kind}', '${SYSTEM_ACTOR.id}', '${SYSTEM_ACTOR.name}', NULL,
+               replace(e.after::text, '{{reference}}', ticket.reference)::jsonb, ${p(4)}::timestamptz
+          FROM ticket, jsonb_array_elements(${p(12)}::jsonb) AS e(after)
       ), notifications AS (
-        INSERT INTO outbox (id, ticket_id, kind, target, payload, state, attempts, next_attempt_at, created_at)
+        INSERT INTO outbox (id, ticket_id, kind, target, payload, state, attempts, transport, next_attempt_at, created_at, delivered_at)
         SELECT o.id, ticket.id, o.kind, o.target, replace(o.payload::text, '{{reference}}', ticket.reference)::jsonb,
-               'pending', 0, ${p(4)}::timestamptz, ${p(4)}::timestamptz
-          FROM ticket, jsonb_to_recordset(${p(10)}::jsonb) AS o(id uuid, kind text, target text, payload jsonb)
+               o.state, o.attempts, o.transport, ${p(4)}::timestamptz, ${p(4)}::timestamptz,
+               CASE WHEN o.state = 'delivered' THEN ${p(4)}::timestamptz END
+          FROM ticket, jsonb_to_recordset(${p(10)}::jsonb) AS o(id uuid, kind text, target text, payload jsonb, state text, attempts int, transport text)
       ), redirect_message AS (
         INSERT INTO ticket_messages (id, ticket_id, author_id, author_name, visibility, channel, body, created_at)
         SELECT r.id, ticket.id, r.author_id, r.author_name, 'public', ticket.source_channel, r.body, ${p(4)}::timestamptz
@@ -75,12 +84,13 @@ export class TicketInsertStatement {
         createdEvent.actorId,
         createdEvent.actorName,
         JSON.stringify(createdEvent.after),
-        JSON.stringify(request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload }))),
+        JSON.stringify(request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload, state: o.state, attempts: o.attempts, transport: o.transport }))),
         JSON.stringify(
           request.redirectMessage
             ? [{ id: request.redirectMessage.id, author_id: request.redirectMessage.authorId, author_name: request.redirectMessage.authorName, body: request.redirectMessage.body }]
             : [],
         ),
+        JSON.stringify(request.deliveredEvents),
       ],
     ];
   }

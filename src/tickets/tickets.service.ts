@@ -207,7 +207,7 @@ export class TicketsService {
     // The reference comes from the database: notifications name it through a placeholder filled by the statement.
     ticket.reference = '{{reference}}';
     const notifications = redirect ? ticketRedirected(ticket, redirect) : ticketCreated(ticket);
-    const outbox = notifications.map((n) => this.outbox.row(ticket.id, n));
+    const outbox = notifications.map((n) => this.outbox.row(ticket, n));
     const [sql, params] = this.insertStatement.build({
       ticket,
       // A sequence gives contention-free numbers; the prefix is validated by the config schema.
@@ -226,13 +226,14 @@ export class TicketsService {
         },
       },
       outbox,
+      deliveredEvents: outbox.filter((o) => o.state === 'delivered').map((o) => this.outbox.deliveryRecord(o, o.transport!)),
       redirectMessage: redirect ? { id: randomUUID(), authorId: 'relais', authorName: 'Relais', body: redirect } : undefined,
       idempotency,
     });
     const rows: { reference: string }[] = await m.query(sql, params);
     if (rows.length === 0) return null;
     ticket.reference = rows[0].reference;
-    return { ticket, outboxIds: outbox.map((o) => o.id) };
+    return { ticket, outboxIds: outbox.filter((o) => o.state === 'pending').map((o) => o.id) };
   }
 
   async recordEvent(
@@ -388,7 +389,7 @@ export class TicketsService {
       ticket.updatedAt = this.clock.now();
       ticket.version += 1;
       await m.save(TicketEntity, ticket);
-      const outboxIds = await this.outbox.add(m, ticket.id, change.notifications);
+      const outboxIds = await this.outbox.add(m, ticket, change.notifications);
       return { ticket, result, outboxIds };
     });
     await this.afterCommit(ticket, outboxIds);

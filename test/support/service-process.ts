@@ -20,8 +20,9 @@ export class ServiceProcess {
     readonly url: string,
   ) {}
 
-  static start(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
+  /** `nodeArgs`: flags for node itself, e.g. `--cpu-prof` when a bench profiles the service. */
+  static start(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ServiceProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/main.js')], {
       cwd: ROOT,
       env: { ...env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1' }, // info: the start event carries the URL
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,6 +46,15 @@ export class ServiceProcess {
           resolve(new ServiceProcess(child, event.url.replace('[::1]', '127.0.0.1')));
         }
       });
+    });
+  }
+
+  /** SIGTERM: a graceful stop (shutdown hooks run, a CPU profile is written). */
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) return resolve();
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGTERM');
     });
   }
 

@@ -6,12 +6,13 @@ import { DataSource } from 'typeorm';
 const CORRECTION_SIMILARITY = 0.5;
 /** Shorter lexemes are too ambiguous to correct ("pas" vs "pass"). */
 const CORRECTION_MIN_LENGTH = 4;
+/** Corrections remembered (unknown words: names, typos); starts over beyond this. */
+const CORRECTIONS_KEPT = 50_000;
 
 interface LexemeRow {
   i?: number;
   lexeme: string;
   positions: number[] | null;
-  known?: string | null;
 }
 
 /**
@@ -21,6 +22,11 @@ interface LexemeRow {
  */
 @Injectable()
 export class TextAnalyzer {
+  /** The knowledge base's lexemes (kb_lexemes), set at boot. */
+  private vocabulary: ReadonlySet<string> = new Set();
+  /** Unknown lexeme → the known lexeme it is read as (itself when none is close). */
+  private readonly corrections = new Map<string, string>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Lexemes of each text, in text order. One round trip for all. */
@@ -36,21 +42,16 @@ export class TextAnalyzer {
     return byText.map((r) => inTextOrder(r, (row) => row.lexeme));
   }
 
-  /** Lexemes of a message, each misspelt one replaced by the closest known lexeme. One round trip. */
+  /**
+   * Lexemes of a message, each misspelt one replaced by the closest known
+   * lexeme. The vocabulary is fixed at boot, so corrections are remembered:
+   * one round trip, two when the message brings a word never seen before.
+   */
   async analyseMessage(text: string): Promise<string[]> {
-    const rows: LexemeRow[] = await this.db.query(
-      `SELECT t.lexeme, t.positions,
-              CASE WHEN length(t.lexeme) < $2 OR EXISTS (SELECT 1 FROM kb_lexemes k WHERE k.lexeme = t.lexeme)
-                   THEN t.lexeme
-                   ELSE (SELECT k.lexeme FROM kb_lexemes k
-                          WHERE k.lexeme % t.lexeme AND similarity(k.lexeme, t.lexeme) >= $3
-                          ORDER BY similarity(k.lexeme, t.lexeme) DESC, k.lexeme
-                          LIMIT 1)
-              END AS known
-         FROM unnest(to_tsvector('relais_fr', $1)) AS t`,
-      [text, CORRECTION_MIN_LENGTH, CORRECTION_SIMILARITY],
-    );
-    return inTextOrder(rows, (row) => row.known ?? row.lexeme);
+    const rows: LexemeRow[] = await this.db.query(`SELECT t.lexeme, t.positions FROM unnest(to_tsvector('relais_fr', $1)) AS t`, [text]);
+    const unseen = [...new Set(rows.map((r) => r.lexeme).filter((l) => this.needsCorrection(l) && !this.corrections.has(l)))];
+    if (unseen.length) await this.learnCorrections(unseen);
+    return inTextOrder(rows, (row) => (this.needsCorrection(row.lexeme) ? (this.corrections.get(row.lexeme) ?? row.lexeme) : row.lexeme));
   }
 
   /** Makes the vocabulary exactly `lexemes` (the articles may have changed since the last boot). */
@@ -59,6 +60,27 @@ export class TextAnalyzer {
       await m.query(`DELETE FROM kb_lexemes WHERE NOT (lexeme = ANY($1::text[]))`, [lexemes]);
       await m.query(`INSERT INTO kb_lexemes (lexeme) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [lexemes]);
     });
+    this.vocabulary = new Set(lexemes);
+    this.corrections.clear();
+  }
+
+  /** Short lexemes are too ambiguous to correct ("pas" vs "pass"); known ones need nothing. */
+  private needsCorrection(lexeme: string): boolean {
+    return lexeme.length >= CORRECTION_MIN_LENGTH && !this.vocabulary.has(lexeme);
+  }
+
+  private async learnCorrections(lexemes: string[]): Promise<void> {
+    const rows: { lexeme: string; known: string | null }[] = await this.db.query(
+      `SELECT u.lexeme,
+              (SELECT k.lexeme FROM kb_lexemes k
+                WHERE k.lexeme % u.lexeme AND similarity(k.lexeme, u.lexeme) >= $2
+                ORDER BY similarity(k.lexeme, u.lexeme) DESC, k.lexeme
+                LIMIT 1) AS known
+         FROM unnest($1::text[]) AS u(lexeme)`,
+      [lexemes, CORRECTION_SIMILARITY],
+    );
+    if (this.corrections.size + rows.length > CORRECTIONS_KEPT) this.corrections.clear();
+    for (const row of rows) this.corrections.set(row.lexeme, row.known ?? row.lexeme);
   }
 }
 

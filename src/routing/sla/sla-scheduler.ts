@@ -7,9 +7,10 @@ import { TicketEntity } from '../../tickets/ticket.entity';
 import { SlaClock } from './sla-clock';
 
 /**
- * Puts a ticket's next reminder and breach on the queue as delayed jobs. Job ids
- * name the deadline, so scheduling twice is harmless and a moved deadline makes
- * the old jobs stale (their handler finds another deadline and does nothing).
+ * Puts a ticket's next SLA check on the queue as a delayed job: the reminder,
+ * or once it is sent (the reminder's change schedules again), the breach.
+ * Job ids name the deadline, so scheduling twice is harmless and a moved
+ * deadline makes the old job stale (its handler finds another deadline and does nothing).
  * A job that cannot be queued (queue down or closing) is left to the reconciler.
  */
 @Injectable()
@@ -33,18 +34,12 @@ export class SlaScheduler {
     const deadline = this.sla.nextDeadline(ticket);
     if (!deadline) return;
     const now = this.clock.now().getTime();
-    const dueAt = deadline.dueAt.toISOString();
-    if (ticket.slaRemindedFor?.getTime() !== deadline.dueAt.getTime()) {
-      await this.queue.enqueue(
-        JOBS.checkSla,
-        { ticketId: ticket.id, kind: 'reminder', dueAt },
-        { jobId: `sla-${ticket.id}-reminder-${deadline.dueAt.getTime()}`, delayMs: Math.max(0, deadline.remindAt.getTime() - now) },
-      );
-    }
+    const kind = ticket.slaRemindedFor?.getTime() === deadline.dueAt.getTime() ? 'breach' : 'reminder';
+    const fireAt = kind === 'reminder' ? deadline.remindAt : deadline.dueAt;
     await this.queue.enqueue(
       JOBS.checkSla,
-      { ticketId: ticket.id, kind: 'breach', dueAt },
-      { jobId: `sla-${ticket.id}-breach-${deadline.dueAt.getTime()}`, delayMs: Math.max(0, deadline.dueAt.getTime() - now) },
+      { ticketId: ticket.id, kind, dueAt: deadline.dueAt.toISOString() },
+      { jobId: `sla-${ticket.id}-${kind}-${deadline.dueAt.getTime()}`, delayMs: Math.max(0, fireAt.getTime() - now) },
     );
   }
 }

@@ -23,6 +23,9 @@ const HH_MM = /^(\d{2}):(\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Bounded so that a long run of calls cannot grow memory without limit; a few years of days is plenty. */
 const WINDOW_CACHE_SIZE = 2_000;
+/** Zones change their offset on quarter hours, so one reading of the offset serves a whole quarter hour. */
+const QUARTER_HOUR_MS = 15 * MINUTE_MS;
+const OFFSET_CACHE_SIZE = 10_000;
 
 /**
  * Working time in a time zone: opening hours on working days, minus holidays.
@@ -41,6 +44,7 @@ export class WorkingCalendar {
   private readonly maxIdleDays: number;
   private readonly formatter: Intl.DateTimeFormat;
   private readonly windows = new Map<number, Window | null>();
+  private readonly offsets = new Map<number, number>();
 
   constructor(hours: WorkingHours) {
     this.openMinute = parseTime(hours.start, 'opening', false);
@@ -149,6 +153,24 @@ export class WorkingCalendar {
 
   /** The local wall-clock time at instant t, written as if it were UTC epoch ms (whole seconds). */
   private wallClockOf(t: number): number {
+    return Math.floor(t / 1000) * 1000 + this.offsetAt(t);
+  }
+
+  /** How far local time is ahead of UTC at instant t, in ms (read from Intl once per quarter hour: it is slow). */
+  private offsetAt(t: number): number {
+    const slot = Math.floor(t / QUARTER_HOUR_MS);
+    let offset = this.offsets.get(slot);
+    if (offset === undefined) {
+      const at = slot * QUARTER_HOUR_MS;
+      offset = this.readWallClock(at) - at;
+      if (this.offsets.size >= OFFSET_CACHE_SIZE) this.offsets.clear();
+      this.offsets.set(slot, offset);
+    }
+    return offset;
+  }
+
+  /** The wall-clock time Intl shows at instant t, as UTC epoch ms. */
+  private readWallClock(t: number): number {
     let year = 0;
     let month = 1;
     let day = 1;
@@ -169,11 +191,6 @@ export class WorkingCalendar {
     const wall = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
     wall.setUTCFullYear(year);
     return wall.getTime();
-  }
-
-  /** How far local time is ahead of UTC at instant t, in ms. */
-  private offsetAt(t: number): number {
-    return this.wallClockOf(t) - Math.floor(t / 1000) * 1000;
   }
 
   /**
