@@ -1,7 +1,9 @@
 import { readDirectoryFile } from '../src/directory/directory-import';
 import { DEMO_DIRECTORY_FILE, DEMO_TICKETS } from '../src/demo/demo-data';
-import { routeFor } from '../src/routing/route-table';
-import { PROFILES } from '../src/tickets/ticket.entity';
+import { INTENT_IDS, INTENT_SPEC, OTHER_INTENT } from '../src/kb/intents';
+import { KnowledgeBase } from '../src/kb/knowledge-base';
+import { matchingRow, routeFor } from '../src/routing/route-table';
+import { Profile, PROFILES } from '../src/tickets/ticket.entity';
 import { createTicket, JEAN_MOULIN, PEOPLE } from './factories/ticket.factory';
 import { DRIVERS, TestApp, TestStore } from './support/test-app';
 import { DataSource } from 'typeorm';
@@ -84,6 +86,33 @@ describe(`routing and escalation (${DRIVERS.database} + ${DRIVERS.queue})`, () =
       expect(ticket.tier).toBe(routeFor(ticket.intent, ticket.requester.profile));
       expect({ tier: ticket.tier, group: ticket.assigneeGroup }).toEqual({ tier, group });
       expect(ticket.queue).toEqual(expectedQueue(tier, JEAN_MOULIN.structureId));
+    });
+
+    describe('each row of the routing table', () => {
+      const table = INTENT_SPEC.routes.table;
+      /** A concrete profile for the row's pattern. */
+      const profileFor = (pattern: string | null) => (pattern === '*' || pattern === 'PEN' ? 'Teacher' : pattern) as Profile | null;
+      /** A request this row decides: an intent the row matches first, asked in the words of its article. */
+      const requestFor = (row: number) => {
+        const profile = profileFor(table[row].profile);
+        const intent = INTENT_IDS.find((id) => matchingRow(id, profile) === row)!;
+        const kb = t.app.get(KnowledgeBase);
+        // "other" has no article: an out-of-scope question stands for it.
+        const text = intent === OTHER_INTENT ? 'Quelle est la date de la prochaine réunion parents-professeurs ?' : kb.article(intent)!.examples[0];
+        return { profile, intent, text };
+      };
+
+      it.each(table.map((rule, row) => [row, rule.intent ?? rule.category ?? 'any request', rule.profile ?? 'unknown profile', rule.route]))(
+        'row %i (%s from %s) sends the ticket to %s',
+        async (row, _what, _who, tier) => {
+          const { profile, intent, text } = requestFor(row as number);
+          const requester = { entUserId: `routing-row-${row}`, displayName: 'Personne Test', ...(profile ? { profile } : {}) };
+          const reference = await createTicket(t, writer, { requester, subject: text.slice(0, 120), description: text });
+          const ticket = await read(reference);
+          expect({ intent: ticket.intent, tier: ticket.tier }).toEqual({ intent, tier });
+          expect(ticket.queue).toEqual(expectedQueue(tier as string, JEAN_MOULIN.structureId));
+        },
+      );
     });
 
     it('tells the assignee group and the requester, through the outbox', async () => {

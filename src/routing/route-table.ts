@@ -11,13 +11,19 @@ export type RouteRule = (typeof INTENT_SPEC.routes.table)[number];
  * (`profile: null`), which ends the table.
  */
 export function routeFor(intent: IntentId, profile: Profile | null, table: readonly RouteRule[] = INTENT_SPEC.routes.table): Tier {
+  return table[matchingRow(intent, profile, table)].route;
+}
+
+/** The index of the row that decides (the last one when none matches). */
+export function matchingRow(intent: IntentId, profile: Profile | null, table: readonly RouteRule[] = INTENT_SPEC.routes.table): number {
   const category = categoryOf(intent);
-  for (const rule of table) {
-    if (rule.intent !== undefined && rule.intent !== intent) continue;
-    if (rule.category !== undefined && rule.category !== category) continue;
-    if (profileMatches(rule.profile, profile)) return rule.route;
-  }
-  return table[table.length - 1].route;
+  const index = table.findIndex(
+    (rule) =>
+      (rule.intent === undefined || rule.intent === intent) &&
+      (rule.category === undefined || rule.category === category) &&
+      profileMatches(rule.profile, profile),
+  );
+  return index === -1 ? table.length - 1 : index;
 }
 
 function profileMatches(rule: RouteRule['profile'], profile: Profile | null): boolean {
