@@ -11,6 +11,7 @@
  * (knowledge base). Prints, per driver, the creation figures and a baseline:
  * the same stack answering 401, which touches no database.
  *
+ * DATABASE_POOL_SIZE is handed to the service; BENCH_ONLY=postgres skips the embedded run.
  * BENCH_PROFILE=dir writes a V8 CPU profile of the service per driver into dir
  * (open it in Chrome DevTools, or summarise it with `node bench/profile-summary.mjs file`).
  */
@@ -22,6 +23,8 @@ import { JsonClient, LoadResult, percentile, runFor } from './load';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+const POOL_SIZE = process.env.DATABASE_POOL_SIZE;
+const ONLY_POSTGRES = process.env.BENCH_ONLY === 'postgres';
 
 interface Backend {
   label: string;
@@ -31,7 +34,10 @@ interface Backend {
 
 async function measure(backend: Backend): Promise<void> {
   // The production API-key cache (tests turn it off to see revocations at once).
-  const store = await TestStore.create({ DEMO_DATA: 'true', API_KEY_CACHE_SECONDS: '5' }, backend);
+  const store = await TestStore.create(
+    { DEMO_DATA: 'true', API_KEY_CACHE_SECONDS: '5', ...(POOL_SIZE ? { DATABASE_POOL_SIZE: POOL_SIZE } : {}) },
+    backend,
+  );
   const key = createApiKey(store.env);
   const service = await ServiceProcess.start(store.env, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
   const client = new JsonClient(service.url, { Authorization: `Bearer ${key}` }, CLIENTS);
@@ -61,7 +67,7 @@ async function measure(backend: Backend): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const backends: Backend[] = [{ label: 'embedded (pglite, in-process)' }];
+  const backends: Backend[] = ONLY_POSTGRES ? [] : [{ label: 'embedded (pglite, in-process)' }];
   if (process.env.DATABASE_URL) {
     backends.push({
       label: `postgres${process.env.REDIS_URL ? ' + redis (bull)' : ' (in-process)'}`,

@@ -41,7 +41,9 @@ class PgliteClient extends EventEmitter {
     super();
   }
 
-  async query(sql: string, parameters?: unknown[]): Promise<PgLikeResult> {
+  /** Like `pg`: a statement may come as `{ name, text }` (PGlite has no named statements: the text runs). */
+  async query(statement: string | { text: string }, parameters?: unknown[]): Promise<PgLikeResult> {
+    const sql = typeof statement === 'string' ? statement : statement.text;
     // Parameterless statements go through the simple protocol so migrations may hold several statements.
     if (!parameters || parameters.length === 0) {
       const results = await this.db.exec(sql);

@@ -1,4 +1,5 @@
-import { EntityMetadata } from 'typeorm';
+import { EntityManager, EntityMetadata } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement';
 import { OutboxEntity } from '../notifications/outbox.entity';
 import { SYSTEM_ACTOR } from './ticket-history';
 import { EventData } from './ticket-event.entity';
@@ -23,10 +24,11 @@ export interface TicketInsertRequest {
  * delivered on the spot) and the idempotency key commit together or not at all. With
  * a key already taken (a concurrent retry), nothing is inserted and no row comes back.
  * Foreign keys between the CTEs are checked at the end of the statement.
+ * Prepared once per connection: planning it cost as much as running it.
  */
 export class TicketInsertStatement {
   private readonly columns: { name: string; property: keyof TicketEntity; type: string }[];
-  private readonly sql: string;
+  private readonly statement: PreparedStatement<{ reference: string }>;
 
   constructor(tickets: EntityMetadata) {
     this.columns = tickets.columns
@@ -34,7 +36,9 @@ export class TicketInsertStatement {
       .map((c) => ({ name: c.databaseName, property: c.propertyName as keyof TicketEntity, type: String(c.type) }));
     const n = this.columns.length;
     const p = (i: number) => `$${n + i}`; // parameters after the ticket's columns
-    this.sql = `
+    this.statement = new PreparedStatement(
+      'relais_ticket_insert',
+      `
       WITH idempotency AS (
         INSERT INTO idempotency_keys (api_key_id, key, request_hash, ticket_id, created_at)
         SELECT ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, $1::uuid, ${p(4)}::timestamptz
@@ -66,32 +70,36 @@ export class TicketInsertStatement {
         SELECT r.id, ticket.id, r.author_id, r.author_name, 'public', ticket.source_channel, r.body, ${p(4)}::timestamptz
           FROM ticket, jsonb_to_recordset(${p(11)}::jsonb) AS r(id uuid, author_id text, author_name text, body text)
       )
-      SELECT reference FROM ticket`;
+      SELECT reference FROM ticket`,
+    );
   }
 
-  build(request: TicketInsertRequest): [string, unknown[]] {
+  /** The new ticket's reference; none when the idempotency key was already taken. */
+  async run(m: EntityManager, request: TicketInsertRequest): Promise<string | null> {
+    const rows = await this.statement.run(m, this.values(request));
+    return rows[0]?.reference ?? null;
+  }
+
+  private values(request: TicketInsertRequest): unknown[] {
     const { ticket, createdEvent, idempotency } = request;
     return [
-      this.sql,
-      [
-        ...this.columns.map((c) => ticket[c.property]),
-        idempotency?.apiKeyId ?? null,
-        idempotency?.key ?? null,
-        idempotency?.requestHash ?? null,
-        ticket.createdAt,
-        request.referencePrefix,
-        createdEvent.actorKind,
-        createdEvent.actorId,
-        createdEvent.actorName,
-        JSON.stringify(createdEvent.after),
-        JSON.stringify(request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload, state: o.state, attempts: o.attempts, transport: o.transport }))),
-        JSON.stringify(
-          request.redirectMessage
-            ? [{ id: request.redirectMessage.id, author_id: request.redirectMessage.authorId, author_name: request.redirectMessage.authorName, body: request.redirectMessage.body }]
-            : [],
-        ),
-        JSON.stringify(request.deliveredEvents),
-      ],
+      ...this.columns.map((c) => ticket[c.property]),
+      idempotency?.apiKeyId ?? null,
+      idempotency?.key ?? null,
+      idempotency?.requestHash ?? null,
+      ticket.createdAt,
+      request.referencePrefix,
+      createdEvent.actorKind,
+      createdEvent.actorId,
+      createdEvent.actorName,
+      JSON.stringify(createdEvent.after),
+      JSON.stringify(request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload, state: o.state, attempts: o.attempts, transport: o.transport }))),
+      JSON.stringify(
+        request.redirectMessage
+          ? [{ id: request.redirectMessage.id, author_id: request.redirectMessage.authorId, author_name: request.redirectMessage.authorName, body: request.redirectMessage.body }]
+          : [],
+      ),
+      JSON.stringify(request.deliveredEvents),
     ];
   }
 }

@@ -208,7 +208,7 @@ export class TicketsService {
     ticket.reference = '{{reference}}';
     const notifications = redirect ? ticketRedirected(ticket, redirect) : ticketCreated(ticket);
     const outbox = notifications.map((n) => this.outbox.row(ticket, n));
-    const [sql, params] = this.insertStatement.build({
+    const reference = await this.insertStatement.run(m, {
       ticket,
       // A sequence gives contention-free numbers; the prefix is validated by the config schema.
       referencePrefix,
@@ -230,9 +230,8 @@ export class TicketsService {
       redirectMessage: redirect ? { id: randomUUID(), authorId: 'relais', authorName: 'Relais', body: redirect } : undefined,
       idempotency,
     });
-    const rows: { reference: string }[] = await m.query(sql, params);
-    if (rows.length === 0) return null;
-    ticket.reference = rows[0].reference;
+    if (reference === null) return null;
+    ticket.reference = reference;
     return { ticket, outboxIds: outbox.filter((o) => o.state === 'pending').map((o) => o.id) };
   }
 

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { MicroBatcher } from '../../common/micro-batcher';
+import { PreparedStatement } from '../../database/prepared-statement';
 
 /** Misspellings closer than this to a known lexeme are read as that lexeme. */
 const CORRECTION_SIMILARITY = 0.5;
 /** Shorter lexemes are too ambiguous to correct ("pas" vs "pass"). */
 const CORRECTION_MIN_LENGTH = 4;
+const HAS_DIGIT = /\d/;
 /** Corrections remembered (unknown words: names, typos); starts over beyond this. */
 const CORRECTIONS_KEPT = 50_000;
 
@@ -14,6 +17,14 @@ interface LexemeRow {
   lexeme: string;
   positions: number[] | null;
 }
+
+/** Lexemes of several texts (`i`: the text's place, from 1). Runs for every message and every new ticket. */
+const TEXTS_LEXEMES = new PreparedStatement<LexemeRow>(
+  'relais_texts_lexemes',
+  `SELECT p.i::int AS i, t.lexeme, t.positions
+     FROM unnest($1::text[]) WITH ORDINALITY AS p(txt, i)
+    CROSS JOIN LATERAL unnest(to_tsvector('relais_fr', p.txt)) AS t`,
+);
 
 /**
  * PostgreSQL's French text search does the linguistics (word splitting,
@@ -26,20 +37,15 @@ export class TextAnalyzer {
   private vocabulary: ReadonlySet<string> = new Set();
   /** Unknown lexeme → the known lexeme it is read as (itself when none is close). */
   private readonly corrections = new Map<string, string>();
+  /** Messages analysed at the same moment (concurrent requests) share one round trip. */
+  private readonly messages = new MicroBatcher<string, LexemeRow[]>((texts) => this.lexemeRows(texts));
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Lexemes of each text, in text order. One round trip for all. */
   async analyseMany(texts: readonly string[]): Promise<string[][]> {
-    const rows: LexemeRow[] = await this.db.query(
-      `SELECT p.i::int AS i, t.lexeme, t.positions
-         FROM unnest($1::text[]) WITH ORDINALITY AS p(txt, i)
-        CROSS JOIN LATERAL unnest(to_tsvector('relais_fr', p.txt)) AS t`,
-      [texts],
-    );
-    const byText: LexemeRow[][] = texts.map(() => []);
-    for (const row of rows) byText[row.i! - 1].push(row);
-    return byText.map((r) => inTextOrder(r, (row) => row.lexeme));
+    const rows = await this.lexemeRows(texts);
+    return rows.map((r) => inTextOrder(r, (row) => row.lexeme));
   }
 
   /**
@@ -48,10 +54,17 @@ export class TextAnalyzer {
    * one round trip, two when the message brings a word never seen before.
    */
   async analyseMessage(text: string): Promise<string[]> {
-    const rows: LexemeRow[] = await this.db.query(`SELECT t.lexeme, t.positions FROM unnest(to_tsvector('relais_fr', $1)) AS t`, [text]);
+    const rows = await this.messages.run(text);
     const unseen = [...new Set(rows.map((r) => r.lexeme).filter((l) => this.needsCorrection(l) && !this.corrections.has(l)))];
     if (unseen.length) await this.learnCorrections(unseen);
     return inTextOrder(rows, (row) => (this.needsCorrection(row.lexeme) ? (this.corrections.get(row.lexeme) ?? row.lexeme) : row.lexeme));
+  }
+
+  private async lexemeRows(texts: readonly string[]): Promise<LexemeRow[][]> {
+    const rows = await TEXTS_LEXEMES.run(this.db.manager, [texts]);
+    const byText: LexemeRow[][] = texts.map(() => []);
+    for (const row of rows) byText[row.i! - 1].push(row);
+    return byText;
   }
 
   /** Makes the vocabulary exactly `lexemes` (the articles may have changed since the last boot). */
@@ -64,9 +77,12 @@ export class TextAnalyzer {
     this.corrections.clear();
   }
 
-  /** Short lexemes are too ambiguous to correct ("pas" vs "pass"); known ones need nothing. */
+  /**
+   * Short lexemes are too ambiguous to correct ("pas" vs "pass"), known ones
+   * need nothing, and numbers (dates, ids, phone numbers) are never misspelt words.
+   */
   private needsCorrection(lexeme: string): boolean {
-    return lexeme.length >= CORRECTION_MIN_LENGTH && !this.vocabulary.has(lexeme);
+    return lexeme.length >= CORRECTION_MIN_LENGTH && !HAS_DIGIT.test(lexeme) && !this.vocabulary.has(lexeme);
   }
 
   private async learnCorrections(lexemes: string[]): Promise<void> {
