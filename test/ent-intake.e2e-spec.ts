@@ -159,6 +159,7 @@ describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () =>
     ['a status out of range', { status: 9 }],
     ['a category that is not an app address', { category: 'blog' }],
     ['an unknown profile', { profile: 'Parent' }],
+    ['a NUL character in the description', { description: 'Bonjour\u0000' }],
     ['a comment without content', { comments: [{ id: 'c', owner: 'o', owner_name: 'O', content: '' }] }],
   ])('refuses %s with the issues', async (_, overrides) => {
     const before = await count('tickets');

@@ -87,6 +87,7 @@ describe(`knowledge-base API (${DRIVERS.database})`, () => {
       ['a wrong profile value', { text: 'mot de passe oublié', profile: 'Parent' }],
       ['a missing text', { profile: 'Teacher' }],
       ['an unknown field', { text: 'mot de passe oublié', extra: 1 }],
+      ['a NUL character', { text: 'mot de passe\u0000oublié' }],
     ])('refuses %s with 400 and the issues', async (_, body) => {
       const res = await ask(body).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');

@@ -33,18 +33,23 @@ describe('MicroBatcher', () => {
     expect(sizes).toEqual([4, 4, 2]);
   });
 
-  it('fails every call of a failed batch with its error, and goes on afterwards', async () => {
-    let fail = true;
+  it('runs each call alone when a batch fails, so a bad input fails only its own call', async () => {
+    const batches: number[][] = [];
     const batcher = new MicroBatcher<number, number>(async (inputs) => {
-      if (fail) throw new Error('database unreachable');
-      return inputs;
+      batches.push(inputs);
+      if (inputs.includes(2)) throw new Error(`cannot store ${inputs.join(', ')}`);
+      return inputs.map((n) => n * 10);
     });
-    const results = await Promise.allSettled([batcher.run(1), batcher.run(2)]);
-    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.value))).toEqual([
-      'database unreachable',
-      'database unreachable',
-    ]);
-    fail = false;
-    expect(await batcher.run(3)).toBe(3);
+    const results = await Promise.allSettled([batcher.run(1), batcher.run(2), batcher.run(3)]);
+    expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.value))).toEqual([10, 'cannot store 2', 30]);
+    expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
+    expect(await batcher.run(4)).toBe(40);
+  });
+
+  it('answers a lone failing call with its error', async () => {
+    const batcher = new MicroBatcher<number, number>(async () => {
+      throw new Error('database unreachable');
+    });
+    await expect(batcher.run(1)).rejects.toThrow('database unreachable');
   });
 });

@@ -8,7 +8,8 @@ interface Waiting<In, Out> {
  * Gathers the calls made during one turn of the event loop and runs them as
  * one batch, so requests arriving together share a database round trip. A
  * lone call waits for nothing but the end of the turn. `runBatch` answers each
- * input in order; when it fails, every call of the batch fails with its error.
+ * input in order. When a batch fails, each of its calls is run alone, so one
+ * bad input fails only its own call.
  */
 export class MicroBatcher<In, Out> {
   private waiting: Waiting<In, Out>[] = [];
@@ -30,11 +31,14 @@ export class MicroBatcher<In, Out> {
     const batch = this.waiting;
     if (batch.length === 0) return;
     this.waiting = [];
-    Promise.resolve(batch.map((w) => w.input))
-      .then((inputs) => this.runBatch(inputs))
-      .then(
-        (outputs) => batch.forEach((w, i) => w.resolve(outputs[i])),
-        (error: unknown) => batch.forEach((w) => w.reject(error)),
-      );
+    this.settle(batch).catch((error: unknown) => {
+      if (batch.length === 1) return batch[0].reject(error);
+      for (const call of batch) void this.settle([call]).catch(call.reject);
+    });
+  }
+
+  private async settle(batch: Waiting<In, Out>[]): Promise<void> {
+    const outputs = await this.runBatch(batch.map((w) => w.input));
+    batch.forEach((w, i) => w.resolve(outputs[i]));
   }
 }

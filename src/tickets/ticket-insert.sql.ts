@@ -19,87 +19,92 @@ export interface TicketInsertRequest {
 }
 
 /**
- * Creating a ticket is one statement, so one round trip: the ticket, its
- * "created" event, its notifications (and the history entries of those
- * delivered on the spot) and the idempotency key commit together or not at all. With
- * a key already taken (a concurrent retry), nothing is inserted and no row comes back.
+ * Creating tickets is one statement, so one round trip, whether for one ticket
+ * or for the several that arrived together: each ticket, its "created" event,
+ * its notifications (and the history entries of those delivered on the spot)
+ * and its idempotency key commit together or not at all. A ticket whose key is
+ * already taken (a concurrent retry) is not inserted and gets no reference.
  * Foreign keys between the CTEs are checked at the end of the statement.
  * Prepared once per connection: planning it cost as much as running it.
  */
 export class TicketInsertStatement {
-  private readonly columns: { name: string; property: keyof TicketEntity; type: string }[];
-  private readonly statement: PreparedStatement<{ reference: string }>;
+  private readonly columns: { name: string; property: keyof TicketEntity }[];
+  private readonly statement: PreparedStatement<{ id: string; reference: string }>;
 
   constructor(tickets: EntityMetadata) {
-    this.columns = tickets.columns
-      .filter((c) => c.propertyName !== 'reference')
-      .map((c) => ({ name: c.databaseName, property: c.propertyName as keyof TicketEntity, type: String(c.type) }));
-    const n = this.columns.length;
-    const p = (i: number) => `$${n + i}`; // parameters after the ticket's columns
+    const columns = tickets.columns.filter((c) => c.propertyName !== 'reference');
+    this.columns = columns.map((c) => ({ name: c.databaseName, property: c.propertyName as keyof TicketEntity }));
+    const ticketColumns = columns.map((c) => `"${c.databaseName}"`).join(', ');
+    const ticketTypes = columns.map((c) => `"${c.databaseName}" ${String(c.type)}`).join(', ');
     this.statement = new PreparedStatement(
-      'relais_ticket_insert',
+      'relais_ticket_insert_many',
       `
-      WITH idempotency AS (
+      WITH input AS (
+        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${ticketTypes},
+          reference_prefix text, idempotency_api_key_id uuid, idempotency_key text, idempotency_request_hash text,
+          actor_kind text, actor_id text, actor_name text, created_after jsonb, outbox jsonb, delivered jsonb, redirect jsonb)
+      ), idempotency AS (
         INSERT INTO idempotency_keys (api_key_id, key, request_hash, ticket_id, created_at)
-        SELECT ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text, $1::uuid, ${p(4)}::timestamptz
-         WHERE ${p(1)}::uuid IS NOT NULL
+        SELECT idempotency_api_key_id, idempotency_key, idempotency_request_hash, id, created_at
+          FROM input WHERE idempotency_api_key_id IS NOT NULL
         ON CONFLICT DO NOTHING
-        RETURNING 1
+        RETURNING ticket_id
       ), ticket AS (
-        INSERT INTO tickets (reference, ${this.columns.map((c) => `"${c.name}"`).join(', ')})
-        SELECT ${p(5)}::text || lpad(nextval('ticket_reference_seq')::text, 6, '0'),
-               ${this.columns.map((c, i) => `$${i + 1}::${c.type}`).join(', ')}
-         WHERE ${p(1)}::uuid IS NULL OR EXISTS (SELECT 1 FROM idempotency)
+        INSERT INTO tickets (reference, ${ticketColumns})
+        SELECT reference_prefix || lpad(nextval('ticket_reference_seq')::text, 6, '0'), ${ticketColumns}
+          FROM input
+         WHERE idempotency_api_key_id IS NULL OR id IN (SELECT ticket_id FROM idempotency)
         RETURNING id, reference, source_channel
       ), created_event AS (
         INSERT INTO ticket_events (ticket_id, type, actor_kind, actor_id, actor_name, before, after, at)
-        SELECT id, 'created', ${p(6)}::text, ${p(7)}::text, ${p(8)}::text, NULL::jsonb, ${p(9)}::jsonb, ${p(4)}::timestamptz
-          FROM ticket
+        SELECT ticket.id, 'created', input.actor_kind, input.actor_id, input.actor_name, NULL::jsonb, input.created_after, input.created_at
+          FROM ticket JOIN input USING (id)
         UNION ALL
         SELECT ticket.id, 'notification_delivered', '${SYSTEM_ACTOR.kind}', '${SYSTEM_ACTOR.id}', '${SYSTEM_ACTOR.name}', NULL,
-               replace(e.after::text, '{{reference}}', ticket.reference)::jsonb, ${p(4)}::timestamptz
-          FROM ticket, jsonb_array_elements(${p(12)}::jsonb) AS e(after)
+               replace(e.after::text, '{{reference}}', ticket.reference)::jsonb, input.created_at
+          FROM ticket JOIN input USING (id), jsonb_array_elements(input.delivered) AS e(after)
       ), notifications AS (
         INSERT INTO outbox (id, ticket_id, kind, target, payload, state, attempts, transport, next_attempt_at, created_at, delivered_at)
         SELECT o.id, ticket.id, o.kind, o.target, replace(o.payload::text, '{{reference}}', ticket.reference)::jsonb,
-               o.state, o.attempts, o.transport, ${p(4)}::timestamptz, ${p(4)}::timestamptz,
-               CASE WHEN o.state = 'delivered' THEN ${p(4)}::timestamptz END
-          FROM ticket, jsonb_to_recordset(${p(10)}::jsonb) AS o(id uuid, kind text, target text, payload jsonb, state text, attempts int, transport text)
+               o.state, o.attempts, o.transport, input.created_at, input.created_at,
+               CASE WHEN o.state = 'delivered' THEN input.created_at END
+          FROM ticket JOIN input USING (id),
+               jsonb_to_recordset(input.outbox) AS o(id uuid, kind text, target text, payload jsonb, state text, attempts int, transport text)
       ), redirect_message AS (
         INSERT INTO ticket_messages (id, ticket_id, author_id, author_name, visibility, channel, body, created_at)
-        SELECT r.id, ticket.id, r.author_id, r.author_name, 'public', ticket.source_channel, r.body, ${p(4)}::timestamptz
-          FROM ticket, jsonb_to_recordset(${p(11)}::jsonb) AS r(id uuid, author_id text, author_name text, body text)
+        SELECT r.id, ticket.id, r.author_id, r.author_name, 'public', ticket.source_channel, r.body, input.created_at
+          FROM ticket JOIN input USING (id),
+               jsonb_to_recordset(input.redirect) AS r(id uuid, author_id text, author_name text, body text)
       )
-      SELECT reference FROM ticket`,
+      SELECT id, reference FROM ticket`,
     );
   }
 
-  /** The new ticket's reference; none when the idempotency key was already taken. */
-  async run(m: EntityManager, request: TicketInsertRequest): Promise<string | null> {
-    const rows = await this.statement.run(m, this.values(request));
-    return rows[0]?.reference ?? null;
+  /** Each new ticket's reference, in order; null for one whose idempotency key was already taken. */
+  async run(m: EntityManager, requests: readonly TicketInsertRequest[]): Promise<(string | null)[]> {
+    const rows = await this.statement.run(m, [JSON.stringify(requests.map((r) => this.row(r)))]);
+    const references = new Map(rows.map((r) => [r.id, r.reference]));
+    return requests.map((r) => references.get(r.ticket.id) ?? null);
   }
 
-  private values(request: TicketInsertRequest): unknown[] {
-    const { ticket, createdEvent, idempotency } = request;
-    return [
-      ...this.columns.map((c) => ticket[c.property]),
-      idempotency?.apiKeyId ?? null,
-      idempotency?.key ?? null,
-      idempotency?.requestHash ?? null,
-      ticket.createdAt,
-      request.referencePrefix,
-      createdEvent.actorKind,
-      createdEvent.actorId,
-      createdEvent.actorName,
-      JSON.stringify(createdEvent.after),
-      JSON.stringify(request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload, state: o.state, attempts: o.attempts, transport: o.transport }))),
-      JSON.stringify(
-        request.redirectMessage
-          ? [{ id: request.redirectMessage.id, author_id: request.redirectMessage.authorId, author_name: request.redirectMessage.authorName, body: request.redirectMessage.body }]
-          : [],
-      ),
-      JSON.stringify(request.deliveredEvents),
-    ];
+  private row(request: TicketInsertRequest): Record<string, unknown> {
+    const { ticket, createdEvent, idempotency, redirectMessage } = request;
+    const row: Record<string, unknown> = {};
+    for (const c of this.columns) row[c.name] = ticket[c.property];
+    return Object.assign(row, {
+      reference_prefix: request.referencePrefix,
+      idempotency_api_key_id: idempotency?.apiKeyId ?? null,
+      idempotency_key: idempotency?.key ?? null,
+      idempotency_request_hash: idempotency?.requestHash ?? null,
+      actor_kind: createdEvent.actorKind,
+      actor_id: createdEvent.actorId,
+      actor_name: createdEvent.actorName,
+      created_after: createdEvent.after,
+      outbox: request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload, state: o.state, attempts: o.attempts, transport: o.transport })),
+      delivered: request.deliveredEvents,
+      redirect: redirectMessage
+        ? [{ id: redirectMessage.id, author_id: redirectMessage.authorId, author_name: redirectMessage.authorName, body: redirectMessage.body }]
+        : [],
+    });
   }
 }

@@ -25,7 +25,8 @@ import {
   TicketStatus,
 } from './ticket-status';
 import { TicketEntity } from './ticket.entity';
-import { TicketInsertStatement } from './ticket-insert.sql';
+import { TicketInsertRequest, TicketInsertStatement } from './ticket-insert.sql';
+import { MicroBatcher } from '../common/micro-batcher';
 import { Actor, recordTicketEvent } from './ticket-history';
 import { Placement, queuedIn, RoutingService } from '../routing/routing.service';
 import { SlaClock } from '../routing/sla/sla-clock';
@@ -74,7 +75,11 @@ export function hashRequest(body: unknown): string {
 
 @Injectable()
 export class TicketsService {
-  private insertStatement: TicketInsertStatement | undefined;
+  /** Tickets created at the same moment (concurrent requests) share one statement and one commit. */
+  private readonly creations = new MicroBatcher<TicketInsertRequest, string | null>((requests) =>
+    this.insertStatement.run(this.db.manager, requests),
+  );
+  private statement: TicketInsertStatement | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -88,6 +93,10 @@ export class TicketsService {
     private readonly slaScheduler: SlaScheduler,
     private readonly outbox: OutboxService,
   ) {}
+
+  private get insertStatement(): TicketInsertStatement {
+    return (this.statement ??= new TicketInsertStatement(this.db.getMetadata(TicketEntity)));
+  }
 
   async viewerFor(actorId: string | null, mayReadAll: boolean): Promise<Viewer> {
     if (actorId) return { kind: 'person', scope: await this.directory.scopeOf(actorId) };
@@ -160,7 +169,8 @@ export class TicketsService {
 
   /**
    * Inserts the ticket, routed and with its SLA due dates, together with its
-   * "created" event, its notifications (and idempotency key) in one statement.
+   * "created" event, its notifications (and idempotency key) in one statement;
+   * outside a transaction, with the other tickets created at the same moment.
    * Returns null only when the idempotency key is already taken.
    */
   async insertTicket(
@@ -169,6 +179,14 @@ export class TicketsService {
     actor: Actor,
     idempotency?: IdempotencyRequest,
   ): Promise<{ ticket: TicketEntity; outboxIds: string[] } | null> {
+    const request = this.insertRequest(input, actor, idempotency);
+    const reference = m.queryRunner ? (await this.insertStatement.run(m, [request]))[0] : await this.creations.run(request);
+    if (reference === null) return null;
+    request.ticket.reference = reference;
+    return { ticket: request.ticket, outboxIds: request.outbox.filter((o) => o.state === 'pending').map((o) => o.id) };
+  }
+
+  private insertRequest(input: NewTicket, actor: Actor, idempotency?: IdempotencyRequest): TicketInsertRequest {
     const now = this.clock.now();
     const { intent, placement } = input.prepared;
     const redirect = this.routing.tierRule(placement.tier).redirect;
@@ -202,13 +220,12 @@ export class TicketsService {
       updatedAt: now,
       version: 1,
     };
-    this.insertStatement ??= new TicketInsertStatement(this.db.getMetadata(TicketEntity));
     const referencePrefix = `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`;
     // The reference comes from the database: notifications name it through a placeholder filled by the statement.
     ticket.reference = '{{reference}}';
     const notifications = redirect ? ticketRedirected(ticket, redirect) : ticketCreated(ticket);
     const outbox = notifications.map((n) => this.outbox.row(ticket, n));
-    const reference = await this.insertStatement.run(m, {
+    return {
       ticket,
       // A sequence gives contention-free numbers; the prefix is validated by the config schema.
       referencePrefix,
@@ -229,10 +246,7 @@ export class TicketsService {
       deliveredEvents: outbox.filter((o) => o.state === 'delivered').map((o) => this.outbox.deliveryRecord(o, o.transport!)),
       redirectMessage: redirect ? { id: randomUUID(), authorId: 'relais', authorName: 'Relais', body: redirect } : undefined,
       idempotency,
-    });
-    if (reference === null) return null;
-    ticket.reference = reference;
-    return { ticket, outboxIds: outbox.filter((o) => o.state === 'pending').map((o) => o.id) };
+    };
   }
 
   async recordEvent(
@@ -431,3 +445,4 @@ export class TicketsService {
 function notFound(reference: string): DomainError {
   return new DomainError('TICKET_NOT_FOUND', `No ticket ${reference} visible to you.`);
 }
+

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { textField } from '../../common/text-field';
 import { PROFILES } from '../../tickets/ticket.entity';
 
-const entId = z.union([z.string().trim().min(1).max(128), z.number().int().nonnegative()]).transform(String);
+const entId = z.union([textField(1, 128), z.number().int().nonnegative()]).transform(String);
 
 /**
  * A ticket as the ENT support module sends it. Unknown fields are dropped, not
@@ -10,20 +11,20 @@ const entId = z.union([z.string().trim().min(1).max(128), z.number().int().nonne
 export const entCommentSchema = z.object({
   id: entId,
   owner: entId,
-  owner_name: z.string().trim().min(1).max(200),
-  content: z.string().trim().min(1).max(20_000),
+  owner_name: textField(1, 200),
+  content: textField(1, 20_000),
   created: z.iso.datetime({ offset: true }).optional(),
 });
 
 export const entTicketSchema = z.object({
   id: entId,
-  subject: z.string().trim().min(1).max(255),
-  description: z.string().trim().min(1).max(20_000),
+  subject: textField(1, 255),
+  description: textField(1, 20_000),
   category: z.string().trim().regex(/^\/[\w/-]*$/, 'an app address such as /blog').max(200).nullish(),
   school_id: entId,
   owner: entId,
-  owner_name: z.string().trim().min(1).max(200),
-  owner_login: z.string().trim().min(1).max(128).optional(),
+  owner_name: textField(1, 200),
+  owner_login: textField(1, 128).optional(),
   profile: z.enum(PROFILES).optional(),
   status: z.number().int().min(1).max(5).default(1),
   comments: z.array(entCommentSchema).max(500).default([]),

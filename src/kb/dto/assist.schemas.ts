@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNoNul, NUL_MESSAGE, textField } from '../../common/text-field';
 import { PROFILES } from '../../tickets/ticket.entity';
 
 /** Longest question accepted: a long, rambling message fits; a pasted document does not. */
@@ -11,9 +12,10 @@ export const assistSchema = z
       .trim()
       .min(1, 'The question is empty.')
       .max(MAX_QUESTION_CHARS, `The question is longer than ${MAX_QUESTION_CHARS} characters.`)
+      .refine(hasNoNul, NUL_MESSAGE)
       .describe('The message as the person wrote it'),
     profile: z.enum(PROFILES).nullable().optional().describe('ENT profile of the person, when known'),
-    schoolId: z.string().trim().min(1).max(64).optional().describe('ENT structure id or UAI of their school'),
+    schoolId: textField(1, 64).optional().describe('ENT structure id or UAI of their school'),
   })
   .strict();
 export type AssistInput = z.output<typeof assistSchema>;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { textField } from '../../common/text-field';
 import { MESSAGE_VISIBILITIES } from '../ticket-message.entity';
 import { PRIORITIES, PROFILES, SOURCE_CHANNELS } from '../ticket.entity';
 import { TICKET_STATUSES, TRANSITIONS } from '../ticket-status';
 
-const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
+const trimmed = textField;
 const entId = trimmed(1, 128).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
 export const uaiSchema = z.string().trim().toUpperCase().regex(/^\d{7}[A-Z]$/, 'a UAI is 7 digits and a letter');
 
@@ -45,7 +46,7 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
 export const listTicketsSchema = z
   .object({
     status: csv(TICKET_STATUSES as [string, ...string[]]).optional().describe('comma-separated statuses'),
-    school: z.string().trim().min(1).max(128).optional().describe('ENT structure id or UAI'),
+    school: trimmed(1, 128).optional().describe('ENT structure id or UAI'),
     tier: trimmed(1, 64).optional(),
     assignee: trimmed(1, 128).optional(),
     text: trimmed(2, 200).optional().describe('words searched in subject and description, accents ignored'),
