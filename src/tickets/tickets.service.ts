@@ -445,4 +445,3 @@ export class TicketsService {
 function notFound(reference: string): DomainError {
   return new DomainError('TICKET_NOT_FOUND', `No ticket ${reference} visible to you.`);
 }
-

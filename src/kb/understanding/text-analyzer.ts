@@ -51,7 +51,8 @@ export class TextAnalyzer {
   /**
    * Lexemes of a message, each misspelt one replaced by the closest known
    * lexeme. The vocabulary is fixed at boot, so corrections are remembered:
-   * one round trip, two when the message brings a word never seen before.
+   * one round trip (shared with the messages analysed at the same moment),
+   * two when the message brings a word never seen before.
    */
   async analyseMessage(text: string): Promise<string[]> {
     const rows = await this.messages.run(text);

@@ -4,15 +4,14 @@ import { MESSAGE_VISIBILITIES } from '../ticket-message.entity';
 import { PRIORITIES, PROFILES, SOURCE_CHANNELS } from '../ticket.entity';
 import { TICKET_STATUSES, TRANSITIONS } from '../ticket-status';
 
-const trimmed = textField;
-const entId = trimmed(1, 128).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
+const entId = textField(1, 128).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');
 export const uaiSchema = z.string().trim().toUpperCase().regex(/^\d{7}[A-Z]$/, 'a UAI is 7 digits and a letter');
 
 export const requesterSchema = z
   .object({
     entUserId: entId.describe('ENT user id of the person who needs help'),
-    login: trimmed(1, 128).optional(),
-    displayName: trimmed(1, 200),
+    login: textField(1, 128).optional(),
+    displayName: textField(1, 200),
     profile: z.enum(PROFILES).optional().describe('ENT profile; unknown when omitted'),
   })
   .strict();
@@ -27,8 +26,8 @@ export const schoolRefSchema = z
 
 export const createTicketSchema = z
   .object({
-    subject: trimmed(1, 200),
-    description: trimmed(1, 20_000),
+    subject: textField(1, 200),
+    description: textField(1, 20_000),
     channel: z.enum(SOURCE_CHANNELS).default('api'),
     requester: requesterSchema,
     school: schoolRefSchema.optional(),
@@ -46,10 +45,10 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
 export const listTicketsSchema = z
   .object({
     status: csv(TICKET_STATUSES as [string, ...string[]]).optional().describe('comma-separated statuses'),
-    school: trimmed(1, 128).optional().describe('ENT structure id or UAI'),
-    tier: trimmed(1, 64).optional(),
-    assignee: trimmed(1, 128).optional(),
-    text: trimmed(2, 200).optional().describe('words searched in subject and description, accents ignored'),
+    school: textField(1, 128).optional().describe('ENT structure id or UAI'),
+    tier: textField(1, 64).optional(),
+    assignee: textField(1, 128).optional(),
+    text: textField(2, 200).optional().describe('words searched in subject and description, accents ignored'),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })
@@ -58,7 +57,7 @@ export type ListTicketsQuery = z.output<typeof listTicketsSchema>;
 
 export const addMessageSchema = z
   .object({
-    body: trimmed(1, 20_000),
+    body: textField(1, 20_000),
     visibility: z.enum(MESSAGE_VISIBILITIES).default('public'),
     channel: z.enum(SOURCE_CHANNELS).default('api'),
   })
@@ -68,7 +67,7 @@ export type AddMessageInput = z.output<typeof addMessageSchema>;
 export const transitionSchema = z
   .object({
     action: z.enum(TRANSITIONS),
-    reason: trimmed(1, 2000).optional(),
+    reason: textField(1, 2000).optional(),
   })
   .strict();
 export type TransitionInput = z.output<typeof transitionSchema>;
