@@ -6,30 +6,58 @@ export interface LoadResult {
   failed: number;
   seconds: number;
   latenciesMs: number[];
+  /** Why calls failed (an operation reports it by throwing), with how many times each. */
+  failures: Map<string, number>;
 }
 
-/** Runs `clients` loops calling `operation` back to back for `seconds`; records each call's latency. */
-export async function runFor(seconds: number, clients: number, operation: () => Promise<boolean>): Promise<LoadResult> {
-  const result: LoadResult = { ok: 0, failed: 0, seconds: 0, latenciesMs: [] };
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      let ok = false;
-      try {
-        ok = await operation();
-      } catch {
-        ok = false;
-      }
-      result.latenciesMs.push(performance.now() - t0);
-      if (ok) result.ok++;
-      else result.failed++;
+/** Runs `clients` loops calling `operation` back to back for `seconds`: throughput and latency at saturation. */
+export function runFor(seconds: number, clients: number, operation: () => Promise<boolean>): Promise<LoadResult> {
+  return runClients(seconds, clients, async (result, deadline) => {
+    while (performance.now() < deadline) await timeCall(result, operation, performance.now());
+  });
+}
+
+/**
+ * Offers `rate` calls per second in all, spread over `clients` loops (each
+ * keeps at most one call in flight), for `seconds`: latency at a given load.
+ * Each call has a planned start and its latency counts from the plan, not from
+ * when it was sent, so a service that falls behind shows its queueing delay
+ * (no "coordinated omission").
+ */
+export function runAtRate(seconds: number, clients: number, rate: number, operation: () => Promise<boolean>): Promise<LoadResult> {
+  const intervalMs = (1000 * clients) / rate;
+  return runClients(seconds, clients, async (result, deadline, index, started) => {
+    for (let planned = started + (index * 1000) / rate; planned < deadline; planned += intervalMs) {
+      const wait = planned - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await timeCall(result, operation, planned);
     }
-  };
-  await Promise.all(Array.from({ length: clients }, client));
+  });
+}
+
+async function runClients(
+  seconds: number,
+  clients: number,
+  loop: (result: LoadResult, deadline: number, index: number, started: number) => Promise<void>,
+): Promise<LoadResult> {
+  const result: LoadResult = { ok: 0, failed: 0, seconds: 0, latenciesMs: [], failures: new Map() };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, (_, index) => loop(result, started + seconds * 1000, index, started)));
   result.seconds = (performance.now() - started) / 1000;
   return result;
+}
+
+async function timeCall(result: LoadResult, operation: () => Promise<boolean>, since: number): Promise<void> {
+  let ok = false;
+  try {
+    ok = await operation();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    result.failures.set(reason, (result.failures.get(reason) ?? 0) + 1);
+  }
+  result.latenciesMs.push(performance.now() - since);
+  if (ok) result.ok++;
+  else result.failed++;
 }
 
 export function percentile(values: number[], p: number): number {

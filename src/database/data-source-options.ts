@@ -36,7 +36,9 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     logging: false,
   };
   if (config.database.kind === 'postgres') {
-    return { ...common, url: config.database.url, extra: { max: config.database.poolSize } };
+    // Idle connections are kept a minute (pg's default is 10 s): when load picks up again, a new one
+    // costs the request that opens it a SCRAM handshake and re-preparing the hot statements.
+    return { ...common, url: config.database.url, extra: { max: config.database.poolSize, idleTimeoutMillis: 60_000 } };
   }
   return { ...common, driver: pgliteDriver, extra: { dataDir: config.database.dataDir } };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import { ApiKeyService } from '../../src/auth/api-key.service';
@@ -42,8 +43,12 @@ export class TestStore {
       QUEUE_PREFIX: `relais-test-${randomUUID().slice(0, 8)}`,
       ...extra,
     };
-    if (backend.redisUrl) env.REDIS_URL = backend.redisUrl;
     const store = new TestStore(env);
+    if (backend.redisUrl) {
+      env.REDIS_URL = backend.redisUrl;
+      // A suite's delayed jobs (SLA checks due days later) would otherwise stay in Redis for good.
+      store.cleanup.push(() => deleteRedisKeys(backend.redisUrl!, `${env.QUEUE_PREFIX}:*`));
+    }
     const serverUrl = backend.databaseUrl;
     if (serverUrl) {
       const name = `relais_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -54,12 +59,7 @@ export class TestStore {
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       env.DATABASE_URL = url.toString();
-      store.cleanup.push(async () => {
-        const c = new Client({ connectionString: serverUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      });
+      store.cleanup.push(() => dropDatabase(serverUrl, name));
     } else {
       const dir = mkdtempSync(join(tmpdir(), 'relais-test-'));
       env.DATA_DIR = dir;
@@ -74,6 +74,39 @@ export class TestStore {
 
   async destroy(): Promise<void> {
     for (const step of this.cleanup.reverse()) await step();
+  }
+}
+
+/**
+ * FORCE ends the suite's own connections, but not an autovacuum worker that
+ * started on the database meanwhile (it belongs to another role): PostgreSQL
+ * refuses the drop then, and the worker soon gives way.
+ */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const c = new Client({ connectionString: serverUrl });
+    await c.connect();
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== '42501') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await c.end();
+    }
+  }
+}
+
+async function deleteRedisKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) {
+      if (keys.length) await redis.unlink(...keys);
+    }
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -1,11 +1,40 @@
 import { LoggerService } from '@nestjs/common';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * The lines written during one turn of the event loop leave in one write:
+ * stdout to a pipe is synchronous in Node, so each line (one per HTTP request)
+ * cost a system call and woke the reader. Shared by every logger, so lines keep
+ * their order; whatever is pending is written when the process exits.
+ */
+class LineBuffer {
+  private pending: string[] = [];
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    process.once('exit', () => this.flush());
+  }
+
+  write(line: string): void {
+    this.pending.push(line);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.stream.write(text);
+  }
+}
+
+const stdoutLines = new LineBuffer(process.stdout);
+
 const LEVEL_RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /**
- * Structured JSON logs, one line per entry on stdout (stderr for errors).
- * Callers pass fields, never request bodies or secrets.
+ * Structured JSON logs, one line per entry on stdout (stderr for errors,
+ * written at once). Callers pass fields, never request bodies or secrets.
  */
 export class JsonLogger implements LoggerService {
   constructor(private readonly minLevel: Level | 'silent' = 'info') {}
@@ -30,7 +59,8 @@ export class JsonLogger implements LoggerService {
   event(level: Level, msg: string, fields: Record<string, unknown> = {}, context?: string): void {
     if (LEVEL_RANK[level] < LEVEL_RANK[this.minLevel]) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, context, msg, ...fields });
-    (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
+    if (level === 'error') process.stderr.write(line + '\n');
+    else stdoutLines.write(line + '\n');
   }
 
   private write(level: Level, message: unknown, rest: unknown[]): void {

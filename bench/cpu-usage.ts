@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU time (ms) used so far, per part of the system under test. */
+export type CpuTimes = Record<string, number>;
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICK_MS = 10;
+
+/**
+ * Reads /proc (Linux only; empty elsewhere): CPU time of the service process,
+ * of PostgreSQL and Redis (by process name, all their processes) and of this
+ * load generator. Taken before and after a run, it shows what each creation
+ * costs every part of the machine, which latency alone does not say.
+ */
+export function cpuTimes(servicePid: number | undefined): CpuTimes {
+  const times: CpuTimes = {};
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return times;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const part =
+      Number(pid) === servicePid ? 'service' : Number(pid) === process.pid ? 'load generator' : name.startsWith('postgres') ? 'postgres' : name.startsWith('redis') ? 'redis' : null;
+    if (!part) continue;
+    // Fields after the name: state is 3rd, utime 14th and stime 15th of the whole line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    times[part] = (times[part] ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  }
+  return times;
+}
+
+const PARTS = ['service', 'postgres', 'redis', 'load generator'];
+
+/** "service=520 postgres=230 …" in µs of CPU per call between two readings; idle parts (under 5 µs) left out. */
+export function cpuPerCall(before: CpuTimes, after: CpuTimes, calls: number): string {
+  if (calls === 0) return '';
+  return PARTS.map((part) => [part, (1000 * ((after[part] ?? 0) - (before[part] ?? 0))) / calls] as const)
+    .filter(([, micros]) => micros >= 5)
+    .map(([part, micros]) => `${part}=${micros.toFixed(0)}`)
+    .join(' ');
+}
