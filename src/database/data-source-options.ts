@@ -10,6 +10,7 @@ import { TicketEntity } from '../tickets/ticket.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
 import { KnowledgeBase1763900000000 } from './migrations/1763900000000-knowledge-base';
 import { Routing1764000000000 } from './migrations/1764000000000-routing';
+import { TextIndexPendingList1764100000000 } from './migrations/1764100000000-text-index-pending-list';
 import { OutboxEntity } from '../notifications/outbox.entity';
 
 export const ENTITIES = [
@@ -22,7 +23,7 @@ export const ENTITIES = [
   ...DIRECTORY_ENTITIES,
 ];
 
-export const MIGRATIONS = [InitialSchema1763800000000, KnowledgeBase1763900000000, Routing1764000000000];
+export const MIGRATIONS = [InitialSchema1763800000000, KnowledgeBase1763900000000, Routing1764000000000, TextIndexPendingList1764100000000];
 
 /** One set of options for the app, the CLIs and the tests: PGlite by default, PostgreSQL with DATABASE_URL. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
