@@ -27,15 +27,21 @@ export function cpuTimes(servicePid: number | undefined): CpuTimes {
     } catch {
       continue; // gone meanwhile
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const part =
-      Number(pid) === servicePid ? 'service' : Number(pid) === process.pid ? 'load generator' : name.startsWith('postgres') ? 'postgres' : name.startsWith('redis') ? 'redis' : null;
+    const part = partOf(Number(pid), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), servicePid);
     if (!part) continue;
-    // Fields after the name: state is 3rd, utime 14th and stime 15th of the whole line.
+    // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the (name).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     times[part] = (times[part] ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   }
   return times;
+}
+
+function partOf(pid: number, name: string, servicePid: number | undefined): string | null {
+  if (pid === servicePid) return 'service';
+  if (pid === process.pid) return 'load generator';
+  if (name.startsWith('postgres')) return 'postgres';
+  if (name.startsWith('redis')) return 'redis';
+  return null;
 }
 
 const PARTS = ['service', 'postgres', 'redis', 'load generator'];

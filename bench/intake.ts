@@ -36,6 +36,9 @@ const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const POOL_SIZE = process.env.DATABASE_POOL_SIZE;
 const ONLY_POSTGRES = process.env.BENCH_ONLY === 'postgres';
+const LABEL_WIDTH = 28;
+/** Detail lines start under the figures of the line they belong to. */
+const DETAIL = ' '.repeat(LABEL_WIDTH + 1);
 
 interface Backend {
   label: string;
@@ -65,12 +68,12 @@ async function measure(backend: Backend): Promise<void> {
     const result = await run();
     const cpu = cpuPerCall(before, cpuTimes(service.pid), result.ok + result.failed);
     console.log(
-      `${backend.label.padEnd(28)} ${what.padEnd(18)} clients=${CLIENTS} ok=${result.ok} errors=${result.failed} ` +
+      `${backend.label.padEnd(LABEL_WIDTH)} ${what.padEnd(18)} clients=${CLIENTS} ok=${result.ok} errors=${result.failed} ` +
         `rate=${(result.ok / result.seconds).toFixed(0)}/s p50=${percentile(result.latenciesMs, 50).toFixed(1)}ms ` +
         `p90=${percentile(result.latenciesMs, 90).toFixed(1)}ms p99=${percentile(result.latenciesMs, 99).toFixed(1)}ms` +
-        (cpu ? `\n${''.padEnd(29)}CPU µs per call: ${cpu}` : ''),
+        (cpu ? `\n${DETAIL}CPU µs per call: ${cpu}` : ''),
     );
-    for (const [reason, count] of result.failures) console.log(`${''.padEnd(29)}${count} × ${reason}`);
+    for (const [reason, count] of result.failures) console.log(`${DETAIL}${count} × ${reason}`);
   };
   try {
     await runFor(2, CLIENTS, createOne); // warm-up: JIT, connection pools

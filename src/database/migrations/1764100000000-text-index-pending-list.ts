@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * New rows reach the trigram index of ticket text through GIN's pending list;
  * the insert that finds the list full merges it into the index, alone, while
  * its batch of tickets waits. At the default 4 MB that merge took 50–70 ms
- * about every second under load and made the creation p99; at 256 kB it is
+ * every second or two under load and made the creation p99; at 256 kB it is
  * as much work in all, in short steps.
  */
 export class TextIndexPendingList1764100000000 implements MigrationInterface {
