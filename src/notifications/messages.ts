@@ -1,25 +1,21 @@
 import { DeadlineKind } from '../routing/sla/sla-clock';
+import { loadRoutingRules, RoutingRules } from '../routing/routing-rules';
 import { TicketStatus } from '../tickets/ticket-status';
 import { TicketEntity } from '../tickets/ticket.entity';
 import { Notification } from './outbox.service';
 
 /** The French texts people receive; one place, so wording stays consistent. */
 
-const TIER_LABEL: Record<string, string> = {
-  school_admin: "l'administrateur ENT de l'école",
-  school_director: "la direction de l'école",
-  erun: "l'ERUN de la circonscription",
-  academic_support: "l'assistance académique (centre de services usagers)",
-  editor_support: "le support de l'éditeur de l'ENT",
-  educonnect_national: "l'assistance nationale ÉduConnect",
-};
-
 const DEADLINE_LABEL: Record<DeadlineKind, string> = { first_response: 'première réponse', resolution: 'résolution' };
 
 const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 
+let defaultRules: RoutingRules | undefined;
+
+/** The tier's label from the routing rules (the default file; the restructuring passes the loaded rules). */
 export function tierLabel(tier: string): string {
-  return TIER_LABEL[tier] ?? tier;
+  defaultRules ??= loadRoutingRules();
+  return defaultRules.tiers[tier]?.label ?? tier;
 }
 
 export function ticketCreated(t: TicketEntity): Notification[] {

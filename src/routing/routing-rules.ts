@@ -18,6 +18,8 @@ const duration = z
 
 const tierSchema = z
   .object({
+    /** Who the tier is, in French, as people read it: the one place texts name a tier's contact. */
+    label: z.string().min(1),
     queue: z.enum(QUEUE_KINDS),
     group: z.enum(ROLES).optional(),
     escalatesTo: z.string().optional(),
