@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { CommonModule } from './common/common.module';
@@ -10,11 +10,13 @@ import { HealthController } from './health/health.controller';
 import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
-import { EscalationModule } from './routing/escalation.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
   clock?: Clock;
+  /** More capabilities plugged in (a test's notification channel). */
+  modules?: (Type | DynamicModule)[];
 }
 
 @Module({})
@@ -29,9 +31,10 @@ export class AppModule {
         QueueModule,
         KbModule,
         TicketsModule,
-        EscalationModule,
+        NotificationsModule,
         EntModule,
         DemoModule,
+        ...(options.modules ?? []),
       ],
       controllers: [HealthController],
     };

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module';
 import { RoutingService } from './routing.service';
 import { SlaClock } from './sla/sla-clock';
-import { SlaScheduler } from './sla/sla-scheduler';
 
-/** Where tickets go and when they are due; the tickets module applies it at every change. */
+/** Where tickets go and when they are due: decisions only; the tickets module applies them at every change. */
 @Module({
   imports: [DirectoryModule],
-  providers: [RoutingService, SlaClock, SlaScheduler],
-  exports: [RoutingService, SlaClock, SlaScheduler],
+  providers: [RoutingService, SlaClock],
+  exports: [RoutingService, SlaClock],
 })
 export class RoutingModule {}

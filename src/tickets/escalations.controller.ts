@@ -2,11 +2,11 @@ import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, Caller, CurrentCaller, RequireScopes } from '../auth/api-key.guard';
 import { openApiSchema, ZodPipe } from '../common/http/zod-body.pipe';
-import { referenceSchema } from '../tickets/dto/ticket.schemas';
-import { ticketView } from '../tickets/ticket.view';
-import { TicketsService } from '../tickets/tickets.service';
 import { EscalationInput, escalationSchema } from './dto/escalation.schemas';
-import { EscalationService } from './escalation.service';
+import { referenceSchema } from './dto/ticket.schemas';
+import { TicketCommands } from './ticket-commands.service';
+import { TicketViewers } from './ticket-viewers.service';
+import { ticketView } from './ticket.view';
 
 const referenceParam = new ZodPipe(referenceSchema);
 
@@ -15,10 +15,10 @@ const referenceParam = new ZodPipe(referenceSchema);
 @ApiHeader({ name: 'X-On-Behalf-Of', required: true, description: 'ENT user id of the person who escalates' })
 @Controller('api/v1/tickets')
 @UseGuards(ApiKeyGuard)
-export class EscalationController {
+export class EscalationsController {
   constructor(
-    private readonly escalation: EscalationService,
-    private readonly tickets: TicketsService,
+    private readonly commands: TicketCommands,
+    private readonly viewers: TicketViewers,
   ) {}
 
   @Post(':reference/escalations')
@@ -31,7 +31,7 @@ export class EscalationController {
     @Body(new ZodPipe(escalationSchema)) body: EscalationInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket } = await this.escalation.escalate(reference, body.reason, await this.tickets.personFor(caller.actorId));
+    const { ticket } = await this.commands.escalate(reference, body.reason, await this.viewers.person(caller.actorId));
     return ticketView(ticket);
   }
 
@@ -45,7 +45,7 @@ export class EscalationController {
     @Body(new ZodPipe(escalationSchema)) body: EscalationInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket } = await this.escalation.forwardToSupport(reference, body.reason, await this.tickets.personFor(caller.actorId));
+    const { ticket } = await this.commands.forward(reference, body.reason, await this.viewers.person(caller.actorId));
     return ticketView(ticket);
   }
 }

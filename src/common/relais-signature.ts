@@ -1,16 +1,21 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const ENT_SIGNATURE_HEADER = 'x-relais-signature';
-export const ENT_TIMESTAMP_HEADER = 'x-relais-timestamp';
+/**
+ * The signature of Relais's webhooks, both ways: the ENT intake checks it on
+ * what it receives, the académie's incident tool on what Relais sends.
+ */
+
+export const SIGNATURE_HEADER = 'x-relais-signature';
+export const TIMESTAMP_HEADER = 'x-relais-timestamp';
 
 /** `sha256=` + hex HMAC-SHA256(secret, "<unix seconds>.<raw body>"). */
-export function signEntRequest(secret: string, timestamp: number, rawBody: Buffer | string): string {
+export function signRelaisRequest(secret: string, timestamp: number, rawBody: Buffer | string): string {
   return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
 }
 
 export type SignatureCheck = 'ok' | 'missing' | 'stale' | 'invalid';
 
-export function checkEntSignature(
+export function checkRelaisSignature(
   secret: string,
   headers: { signature?: string; timestamp?: string },
   rawBody: Buffer,
@@ -22,7 +27,7 @@ export function checkEntSignature(
   const timestamp = Number(headers.timestamp);
   // Future timestamps are refused too: a captured request cannot be held back and replayed later.
   if (Math.abs(nowSeconds - timestamp) > maxAgeSeconds) return 'stale';
-  const expected = Buffer.from(signEntRequest(secret, timestamp, rawBody));
+  const expected = Buffer.from(signRelaisRequest(secret, timestamp, rawBody));
   const given = Buffer.from(headers.signature);
   return expected.length === given.length && timingSafeEqual(expected, given) ? 'ok' : 'invalid';
 }
