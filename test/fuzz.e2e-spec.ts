@@ -31,7 +31,8 @@ import { DRIVERS, TEST_ENT_SECRET, TestApp, TestStore } from './support/test-app
 /**
  * Property-based fuzzing of every route of the OpenAPI document, over a real
  * listening server. FUZZ_RUNS (per route and property) and FUZZ_SEED make
- * longer or repeated runs: `FUZZ_RUNS=2000 FUZZ_SEED=42 npx jest test/fuzz`.
+ * longer or repeated runs:
+ * `FUZZ_RUNS=2000 FUZZ_SEED=42 node --experimental-vm-modules node_modules/jest/bin/jest.js test/fuzz`.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
