@@ -11,7 +11,7 @@ import { JsonLogger } from '../logging/json-logger';
  * care as Node's default: nothing is written once a response has started.
  */
 export function answerClientErrors(server: Server, logger: JsonLogger): void {
-  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+  server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket) => {
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
@@ -29,13 +29,15 @@ export function answerClientErrors(server: Server, logger: JsonLogger): void {
     const requestId = randomUUID();
     const body = JSON.stringify({ code, message, requestId });
     logger.event('info', 'http.client_error', { requestId, status, error: error.code ?? error.message });
+    // The answer to a HEAD request has no body (its client would take the body for a next answer).
+    const head = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Request-Id: ${requestId}\r\n` +
         'Connection: close\r\n\r\n' +
-        body,
+        (head ? '' : body),
     );
   });
 }
