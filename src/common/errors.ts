@@ -17,7 +17,18 @@ export type ErrorCode =
   | 'ANSWER_NOT_FOUND'
   | 'ESCALATION_REFUSED'
   | 'TICKET_CHANGED'
-  | 'NOTIFICATION_NOT_FOUND';
+  | 'NOTIFICATION_NOT_FOUND'
+  // The HTTP layer's own refusals (src/common/http): requests it cannot read.
+  | 'NOT_FOUND'
+  | 'MALFORMED_REQUEST'
+  | 'MALFORMED_BODY'
+  | 'MALFORMED_COMPRESSION'
+  | 'REQUEST_TIMEOUT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNSUPPORTED_CHARSET'
+  | 'UNSUPPORTED_CONTENT_ENCODING'
+  | 'HEADERS_TOO_LARGE';
 
 export interface ErrorIssue {
   path: string;
@@ -40,6 +51,9 @@ export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'ACTOR_REQUIRED':
+    case 'MALFORMED_REQUEST':
+    case 'MALFORMED_BODY':
+    case 'MALFORMED_COMPRESSION':
       return 400;
     case 'UNAUTHENTICATED':
     case 'ENT_SIGNATURE_INVALID':
@@ -51,13 +65,24 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TICKET_NOT_FOUND':
     case 'ANSWER_NOT_FOUND':
     case 'NOTIFICATION_NOT_FOUND':
+    case 'NOT_FOUND':
       return 404;
+    case 'REQUEST_TIMEOUT':
+      return 408;
     case 'TICKET_ILLEGAL_TRANSITION':
     case 'ESCALATION_REFUSED':
     case 'TICKET_CHANGED':
       return 409;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'UNSUPPORTED_CHARSET':
+    case 'UNSUPPORTED_CONTENT_ENCODING':
+      return 415;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
+    case 'HEADERS_TOO_LARGE':
+      return 431;
     case 'ENT_INTAKE_DISABLED':
       return 503;
   }
