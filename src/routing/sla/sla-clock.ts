@@ -1,6 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Priority } from '../routing-rules';
-import { RoutingService } from '../routing.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { Priority, ROUTING_RULES, RoutingRules } from '../routing-rules';
 import { WorkingCalendar } from './working-calendar';
 
 export type DeadlineKind = 'first_response' | 'resolution';
@@ -40,15 +39,15 @@ export type SlaCheck = { check: 'reminder' | 'breach'; deadline: Deadline };
 export class SlaClock {
   readonly calendar: WorkingCalendar;
 
-  constructor(private readonly routing: RoutingService) {
-    const { workingHours, holidays } = routing.rules.sla;
+  constructor(@Inject(ROUTING_RULES) private readonly rules: RoutingRules) {
+    const { workingHours, holidays } = rules.sla;
     this.calendar = new WorkingCalendar({ ...workingHours, holidays });
   }
 
   /** Due dates for a ticket entering a tier now; none for a tier without a queue. */
   deadlines(tier: string, priority: Priority, from: Date): Pick<SlaTimes, 'firstResponseDueAt' | 'resolutionDueAt'> {
-    const policy = this.routing.rules.sla.policies[tier]?.[priority];
-    if (!policy || this.routing.tierRule(tier).queue === 'none') return { firstResponseDueAt: null, resolutionDueAt: null };
+    const policy = this.rules.sla.policies[tier]?.[priority];
+    if (!policy || this.rules.tiers[tier]?.queue === 'none') return { firstResponseDueAt: null, resolutionDueAt: null };
     return {
       firstResponseDueAt: this.calendar.addWorkingTime(from, policy.firstResponse),
       resolutionDueAt: this.calendar.addWorkingTime(from, policy.resolution),
@@ -73,13 +72,13 @@ export class SlaClock {
   /** The deadline to watch: first response until someone answered, then resolution; none while paused. */
   nextDeadline(ticket: SlaTimes): Deadline | null {
     if (ticket.slaPausedAt || !ticket.tier) return null;
-    const policy = this.routing.rules.sla.policies[ticket.tier]?.[ticket.priority];
+    const policy = this.rules.sla.policies[ticket.tier]?.[ticket.priority];
     if (!policy) return null;
     const [kind, dueAt, span] = !ticket.firstRespondedAt && ticket.firstResponseDueAt
       ? (['first_response', ticket.firstResponseDueAt, policy.firstResponse] as const)
       : (['resolution', ticket.resolutionDueAt, policy.resolution] as const);
     if (!dueAt) return null;
-    return { kind, dueAt, remindAt: this.before(dueAt, span * (1 - this.routing.rules.sla.remindAt)) };
+    return { kind, dueAt, remindAt: this.before(dueAt, span * (1 - this.rules.sla.remindAt)) };
   }
 
   /** What is due now for this deadline, if anything: the breach once past it, else the reminder once past its time; each once. */
