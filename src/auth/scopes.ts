@@ -5,6 +5,7 @@ export const SCOPES = {
   'tickets:read_all': 'read every ticket without stating an end user (back-office tools)',
   'kb:assist': 'ask the knowledge base and record feedback',
   'notifications:manage': 'list undeliverable notifications (dead letters) and retry them',
+  act_as: 'act for the ENT user named in X-On-Behalf-Of (the key may be limited to a school, a circonscription or an académie)',
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -12,4 +13,10 @@ export const SCOPE_NAMES = Object.keys(SCOPES) as Scope[];
 
 export function isScope(value: string): value is Scope {
   return value in SCOPES;
+}
+
+/** Where an act_as key may act: the tickets of one school (structure id), one circonscription or one académie (codes). */
+export interface ActAsWithin {
+  kind: 'school' | 'circonscription' | 'academy';
+  id: string;
 }
