@@ -20,6 +20,8 @@ const tierSchema = z
   .object({
     /** Who the tier is, in French, as people read it: the one place texts name a tier's contact. */
     label: z.string().min(1),
+    /** The same contact in a collège or lycée, where it differs (« l'établissement », not « l'école »). */
+    labelSecondary: z.string().min(1).optional(),
     queue: z.enum(QUEUE_KINDS),
     group: z.enum(ROLES).optional(),
     escalatesTo: z.string().optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasNoNul, NUL_MESSAGE, textField } from '../../common/text-field';
+import { SCHOOL_LEVELS } from '../../directory/directory.entities';
 import { PROFILES } from '../../tickets/ticket.entity';
 
 /** Longest question accepted: a long, rambling message fits; a pasted document does not. */
@@ -15,7 +16,8 @@ export const assistSchema = z
       .refine(hasNoNul, NUL_MESSAGE)
       .describe('The message as the person wrote it'),
     profile: z.enum(PROFILES).nullable().optional().describe('ENT profile of the person, when known'),
-    schoolId: textField(1, 64).optional().describe('ENT structure id or UAI of their school'),
+    schoolId: textField(1, 64).optional().describe('ENT structure id or UAI of their school (its level, from the directory, shapes the answer)'),
+    level: z.enum(SCHOOL_LEVELS).optional().describe('primary (école) or secondary (collège, lycée), when no known school says it'),
   })
   .strict();
 export type AssistInput = z.output<typeof assistSchema>;
