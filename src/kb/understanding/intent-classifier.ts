@@ -6,6 +6,7 @@ import { KnowledgeBase } from '../knowledge-base';
 import { decide } from './decision';
 import { IntentModel } from './intent-model';
 import { normalizeText, withoutCourtesy } from './normalize';
+import { phraseText, readingOf } from './reading';
 import { detectAccountHolder } from './account-detector';
 import { detectProfile } from './profile-detector';
 import { TextAnalyzer } from './text-analyzer';
@@ -45,8 +46,8 @@ export class IntentClassifier implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const phrases = this.kb.phrases();
-    const lexemes = await this.analyzer.analyseMany(phrases.map((p) => withoutCourtesy(normalizeText(p.text))));
-    this.model = new IntentModel(phrases.map((p, i) => ({ label: p.label, kind: p.kind, lexemes: lexemes[i] })));
+    const lexemes = await this.analyzer.analyseMany(phrases.map((p) => phraseText(p.text)));
+    this.model = new IntentModel(phrases.map((p, i) => ({ label: p.label, kind: p.kind, ...readingOf(p.text, lexemes[i]) })));
     await this.analyzer.replaceVocabulary([...new Set(lexemes.flat())]);
     this.logger.event('info', 'kb.ready', { articles: this.kb.articles.size, phrases: phrases.length }, 'IntentClassifier');
   }
@@ -56,7 +57,7 @@ export class IntentClassifier implements OnModuleInit {
     if (!this.model) throw new Error('IntentClassifier used before the module was initialised');
     const normalized = normalizeText(text);
     const lexemes = await this.analyzer.analyseMessage(withoutCourtesy(normalized));
-    const ranked = this.model.rank(lexemes);
+    const ranked = this.model.rank(readingOf(text, lexemes));
     const detectedProfile = detectProfile(normalized);
     const accountHolder = detectAccountHolder(normalized, writer ?? detectedProfile);
     const decision = decide(ranked);

@@ -15,6 +15,12 @@ describe('normalizeText', () => {
     expect(normalizeText(raw)).toBe(expected);
   });
 
+  it('reads English as French', () => {
+    expect(normalizeText("I forgot my password and my son can't log in")).toBe('i oublié my mot de passe and mon fils impossible de se connecter');
+    expect(normalizeText('the class is missing from the admin console')).toBe("the classe is n'apparaît pas from the console d'administration");
+    expect(normalizeText('mon fils a son code')).toBe('mon fils a son code');
+  });
+
   it('keeps words that merely contain an abbreviation', () => {
     expect(normalizeText('identité pédagogique, pas de code')).toBe('identité pédagogique, pas de code');
     expect(normalizeText('la classe de CM2 et le groupe')).toBe('la classe de cm2 et le groupe');
