@@ -144,7 +144,10 @@ function grid(crossValidate: (options: ModelOptions) => Held[]): void {
     trigramWeight: [0.3, 0.6],
     keywordWeight: [DEFAULT_MODEL_OPTIONS.keywordWeight],
     outOfScopeWeight: [1, 1.5, 2],
-    soundWeight: [0, 0.5, 1],
+    soundWeight: [0.5],
+    bayesWeight: [0, 0.3],
+    bayesSmoothing: [0.1],
+    bayesTemperature: [4],
     ...custom,
   };
   let settings: ModelOptions[] = [{ ...DEFAULT_MODEL_OPTIONS }];

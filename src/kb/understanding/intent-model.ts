@@ -36,9 +36,15 @@ export interface ModelOptions {
   outOfScopeWeight: number;
   /** Weight of a word's sound relative to whole lexemes. */
   soundWeight: number;
+  /** Share of naive Bayes in the mixture (0: logistic regression alone). */
+  bayesWeight: number;
+  /** Naive Bayes smoothing (added to every feature count). */
+  bayesSmoothing: number;
+  /** Naive Bayes is overconfident: its log-probabilities are divided by this before they become probabilities. */
+  bayesTemperature: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 1.5, soundWeight: 0.5 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 1.5, soundWeight: 0.5, bayesWeight: 0.3, bayesSmoothing: 0.1, bayesTemperature: 4 };
 
 /** Below this, a class's share of a gradient step changes nothing worth the time: training skips it. */
 const NEGLIGIBLE_GRADIENT = 1e-4;
@@ -68,6 +74,16 @@ export function featuresOf(
   return counts;
 }
 
+/** In place: logits → probabilities (divided by `temperature` first). */
+function softmax(logits: Float64Array, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (const l of logits) max = Math.max(max, l);
+  let sum = 0;
+  for (let c = 0; c < logits.length; c++) sum += logits[c] = Math.exp((logits[c] - max) / temperature);
+  for (let c = 0; c < logits.length; c++) logits[c] /= sum;
+  return logits;
+}
+
 /** A small deterministic generator: training gives the same model on every boot. */
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -85,6 +101,9 @@ export class IntentModel {
   /** One weight per feature and label, row after row (flat arrays keep training and scoring fast). */
   private readonly weights: Float64Array;
   private readonly bias: Float64Array;
+  /** Naive Bayes: log P(feature | label), feature after feature like the weights, and log P(label). */
+  private readonly logLikelihood: Float64Array;
+  private readonly logPrior: Float64Array;
 
   constructor(
     phrases: readonly LabelledPhrase[],
@@ -104,6 +123,7 @@ export class IntentModel {
       this.idf[row] = Math.log(1 + phrases.length / df);
     }
     this.weights = new Float64Array(this.rows.size * this.labels.length);
+    [this.logLikelihood, this.logPrior] = this.countForBayes(phrases, featureSets);
     const samples = phrases.map((p, i) => ({
       x: this.weigh(featureSets[i]),
       y: this.labels.indexOf(p.label),
@@ -114,7 +134,13 @@ export class IntentModel {
 
   /** Every label with its probability, best first. */
   rank(reading: Reading): LabelScore[] {
-    const probabilities = this.predict(this.weigh(featuresOf(reading, this.options.trigramWeight, this.options.soundWeight)));
+    const features = featuresOf(reading, this.options.trigramWeight, this.options.soundWeight);
+    const probabilities = this.predict(this.weigh(features));
+    const w = this.options.bayesWeight;
+    if (w > 0) {
+      const bayes = this.bayes(features);
+      for (let c = 0; c < probabilities.length; c++) probabilities[c] = (1 - w) * probabilities[c] + w * bayes[c];
+    }
     return this.labels
       .map((label, i) => ({ label, score: probabilities[i] }))
       .sort((a, b) => b.score - a.score || a.label.localeCompare(b.label));
@@ -149,6 +175,39 @@ export class IntentModel {
     }
   }
 
+  private countForBayes(phrases: readonly LabelledPhrase[], featureSets: Map<string, number>[]): [Float64Array, Float64Array] {
+    const classes = this.labels.length;
+    const counts = new Float64Array(this.rows.size * classes);
+    const totals = new Float64Array(classes);
+    const logPrior = new Float64Array(classes);
+    phrases.forEach((p, i) => {
+      const c = this.labels.indexOf(p.label);
+      logPrior[c]++;
+      for (const [f, v] of featureSets[i]) {
+        counts[this.rows.get(f)! * classes + c] += v;
+        totals[c] += v;
+      }
+    });
+    const alpha = this.options.bayesSmoothing;
+    for (let c = 0; c < classes; c++) {
+      logPrior[c] = Math.log(logPrior[c] / phrases.length);
+      const denominator = Math.log(totals[c] + alpha * this.rows.size);
+      for (let row = 0; row < this.rows.size; row++) counts[row * classes + c] = Math.log(counts[row * classes + c] + alpha) - denominator;
+    }
+    return [counts, logPrior];
+  }
+
+  private bayes(features: Map<string, number>): Float64Array {
+    const classes = this.labels.length;
+    const logits = Float64Array.from(this.logPrior);
+    for (const [f, v] of features) {
+      const row = this.rows.get(f);
+      if (row === undefined) continue;
+      for (let c = 0; c < classes; c++) logits[c] += v * this.logLikelihood[row * classes + c];
+    }
+    return softmax(logits, this.options.bayesTemperature);
+  }
+
   private predict(x: Vector): Float64Array {
     const classes = this.labels.length;
     const logits = Float64Array.from(this.bias);
@@ -157,12 +216,7 @@ export class IntentModel {
       const v = x.values[k];
       for (let c = 0; c < classes; c++) logits[c] += this.weights[base + c] * v;
     }
-    let max = -Infinity;
-    for (const l of logits) max = Math.max(max, l);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += logits[c] = Math.exp(logits[c] - max);
-    for (let c = 0; c < classes; c++) logits[c] /= sum;
-    return logits;
+    return softmax(logits, 1);
   }
 
   /** TF-IDF with sublinear term frequency, unit length. Features never seen in training carry no weight. */
