@@ -75,8 +75,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
 
   // Training side: the phrases as the boot reads them. Held-out side: as a message is read, against the training vocabulary.
-  const trainReadings = await analyzer.analyseMany(phrases.map((p) => phraseText(p.text)));
-  const labelled: LabelledPhrase[] = phrases.map((p, i) => ({ label: p.label, kind: p.kind, ...readingOf(p.text, trainReadings[i]) }));
+  const texts = phrases.map((p) => phraseText(p.text));
+  const trainLexemes = await analyzer.analyseMany(texts);
+  const labelled: LabelledPhrase[] = phrases.map((p, i) => ({ label: p.label, kind: p.kind, ...readingOf(texts[i], trainLexemes[i]) }));
 
   const folds: { style: Style; train: LabelledPhrase[]; test: { phrase: KbPhrase; reading: LabelledPhrase }[] }[] = [];
   for (const style of STYLES) {
@@ -86,8 +87,9 @@ async function main(): Promise<void> {
     await analyzer.replaceVocabulary([...new Set(train.flatMap((p) => p.lexemes))]);
     const test: { phrase: KbPhrase; reading: LabelledPhrase }[] = [];
     for (const phrase of phrases.filter(inFold)) {
-      const lexemes = await analyzer.analyseMessage(messageText(phrase.text));
-      test.push({ phrase, reading: { label: phrase.label, kind: 'example', ...readingOf(phrase.text, lexemes) } });
+      const text = messageText(phrase.text);
+      const lexemes = await analyzer.analyseMessage(text);
+      test.push({ phrase, reading: { label: phrase.label, kind: 'example', ...readingOf(text, lexemes) } });
     }
     folds.push({ style, train, test });
   }

@@ -46,8 +46,9 @@ export class IntentClassifier implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const phrases = this.kb.phrases();
-    const lexemes = await this.analyzer.analyseMany(phrases.map((p) => phraseText(p.text)));
-    this.model = new IntentModel(phrases.map((p, i) => ({ label: p.label, kind: p.kind, ...readingOf(p.text, lexemes[i]) })));
+    const texts = phrases.map((p) => phraseText(p.text));
+    const lexemes = await this.analyzer.analyseMany(texts);
+    this.model = new IntentModel(phrases.map((p, i) => ({ label: p.label, kind: p.kind, ...readingOf(texts[i], lexemes[i]) })));
     await this.analyzer.replaceVocabulary([...new Set(lexemes.flat())]);
     this.logger.event('info', 'kb.ready', { articles: this.kb.articles.size, phrases: phrases.length }, 'IntentClassifier');
   }
@@ -56,8 +57,9 @@ export class IntentClassifier implements OnModuleInit {
   async classify(text: string, writer: Profile | null = null): Promise<Classification> {
     if (!this.model) throw new Error('IntentClassifier used before the module was initialised');
     const normalized = normalizeText(text);
-    const lexemes = await this.analyzer.analyseMessage(withoutCourtesy(normalized));
-    const ranked = this.model.rank(readingOf(text, lexemes));
+    const prepared = withoutCourtesy(normalized);
+    const lexemes = await this.analyzer.analyseMessage(prepared);
+    const ranked = this.model.rank(readingOf(prepared, lexemes));
     const detectedProfile = detectProfile(normalized);
     const accountHolder = detectAccountHolder(normalized, writer ?? detectedProfile);
     const decision = decide(ranked);

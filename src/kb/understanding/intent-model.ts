@@ -53,6 +53,8 @@ const NEGLIGIBLE_GRADIENT = 1e-4;
 interface Vector {
   rows: Int32Array;
   values: Float64Array;
+  /** The raw counts of the same features, for naive Bayes. */
+  counts: Float64Array;
 }
 
 export function featuresOf(
@@ -135,10 +137,11 @@ export class IntentModel {
   /** Every label with its probability, best first. */
   rank(reading: Reading): LabelScore[] {
     const features = featuresOf(reading, this.options.trigramWeight, this.options.soundWeight);
-    const probabilities = this.predict(this.weigh(features));
+    const x = this.weigh(features);
+    const probabilities = this.predict(x);
     const w = this.options.bayesWeight;
     if (w > 0) {
-      const bayes = this.bayes(features);
+      const bayes = this.bayes(x);
       for (let c = 0; c < probabilities.length; c++) probabilities[c] = (1 - w) * probabilities[c] + w * bayes[c];
     }
     return this.labels
@@ -197,13 +200,14 @@ export class IntentModel {
     return [counts, logPrior];
   }
 
-  private bayes(features: Map<string, number>): Float64Array {
+  /** Naive Bayes on the raw feature counts (`x.counts`, beside the regression's TF-IDF values). */
+  private bayes(x: Vector): Float64Array {
     const classes = this.labels.length;
     const logits = Float64Array.from(this.logPrior);
-    for (const [f, v] of features) {
-      const row = this.rows.get(f);
-      if (row === undefined) continue;
-      for (let c = 0; c < classes; c++) logits[c] += v * this.logLikelihood[row * classes + c];
+    for (let k = 0; k < x.rows.length; k++) {
+      const base = x.rows[k] * classes;
+      const v = x.counts[k];
+      for (let c = 0; c < classes; c++) logits[c] += v * this.logLikelihood[base + c];
     }
     return softmax(logits, this.options.bayesTemperature);
   }
@@ -223,6 +227,7 @@ export class IntentModel {
   private weigh(features: Map<string, number>): Vector {
     const rows: number[] = [];
     const values: number[] = [];
+    const counts: number[] = [];
     let norm = 0;
     for (const [f, tf] of features) {
       const row = this.rows.get(f);
@@ -230,9 +235,10 @@ export class IntentModel {
       const value = (tf >= 1 ? 1 + Math.log(tf) : tf) * this.idf[row];
       rows.push(row);
       values.push(value);
+      counts.push(tf);
       norm += value * value;
     }
     norm = Math.sqrt(norm) || 1;
-    return { rows: Int32Array.from(rows), values: Float64Array.from(values, (v) => v / norm) };
+    return { rows: Int32Array.from(rows), values: Float64Array.from(values, (v) => v / norm), counts: Float64Array.from(counts) };
   }
 }

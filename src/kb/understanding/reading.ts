@@ -20,8 +20,9 @@ export function messageText(raw: string): string {
 /** The knowledge base's phrases are read exactly like messages. */
 export const phraseText = messageText;
 
-export function readingOf(raw: string, lexemes: readonly string[]): Reading {
-  return { lexemes, sounds: soundsOf(messageText(raw)) };
+/** `text`: the message as messageText prepared it (the text the database analysed). */
+export function readingOf(text: string, lexemes: readonly string[]): Reading {
+  return { lexemes, sounds: soundsOf(text) };
 }
 
 /** Words too common to say anything, in French and English. */
