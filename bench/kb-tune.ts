@@ -140,16 +140,13 @@ function report(held: Held[]): void {
 /** TUNE_GRID=1, or a JSON object of lists to try instead, e.g. TUNE_GRID='{"epochs":[10,20],"l2":[1e-4]}'. */
 function grid(crossValidate: (options: ModelOptions) => Held[]): void {
   const custom = process.env.TUNE_GRID!.startsWith('{') ? (JSON.parse(process.env.TUNE_GRID!) as Partial<Record<keyof ModelOptions, number[]>>) : {};
-  const axes: Record<keyof ModelOptions, number[]> = {
+  // Every setting at its default, except those the grid varies.
+  const axes = {
+    ...(Object.fromEntries(Object.entries(DEFAULT_MODEL_OPTIONS).map(([key, value]) => [key, [value]])) as Record<keyof ModelOptions, number[]>),
     l2: [3e-5, 1e-4, 3e-4],
-    epochs: [DEFAULT_MODEL_OPTIONS.epochs],
     trigramWeight: [0.3, 0.6],
-    keywordWeight: [DEFAULT_MODEL_OPTIONS.keywordWeight],
     outOfScopeWeight: [1, 1.5, 2],
-    soundWeight: [0.5],
     bayesWeight: [0, 0.3],
-    bayesSmoothing: [0.1],
-    bayesTemperature: [4],
     ...custom,
   };
   let settings: ModelOptions[] = [{ ...DEFAULT_MODEL_OPTIONS }];

@@ -44,7 +44,7 @@ export interface ModelOptions {
   bayesTemperature: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 1.5, soundWeight: 0.5, bayesWeight: 0.3, bayesSmoothing: 0.1, bayesTemperature: 4 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4 };
 
 /** Below this, a class's share of a gradient step changes nothing worth the time: training skips it. */
 const NEGLIGIBLE_GRADIENT = 1e-4;
