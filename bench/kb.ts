@@ -40,7 +40,7 @@ function messages(kb: KnowledgeBase): string[] {
   const out: string[] = [];
   let i = 0;
   for (const article of kb.articles.values()) {
-    for (const example of Object.values(article.examples).flat()) out.push(`${noise[i++ % noise.length]} ${example.toLowerCase()} ${noise[i % noise.length]}`);
+    for (const example of article.examples) out.push(`${noise[i++ % noise.length]} ${example.toLowerCase()} ${noise[i % noise.length]}`);
   }
   return out;
 }

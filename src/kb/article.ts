@@ -69,10 +69,13 @@ export interface ArticleSection {
   render: Handlebars.TemplateDelegate<AnswerContext>;
 }
 
-export interface KbArticle extends ArticleFrontMatter {
+export interface KbArticle extends Omit<ArticleFrontMatter, 'examples'> {
   category: string;
   file: string;
   sections: readonly ArticleSection[];
+  /** The training examples, every style together. */
+  examples: readonly string[];
+  examplesByStyle: ArticleFrontMatter['examples'];
 }
 
 export class KbArticleError extends Error {}
@@ -138,7 +141,8 @@ export function parseArticle(file: string, source: string): KbArticle {
     throw new KbArticleError(parsed.error.issues.map((i) => `${i.path.join('.') || 'front matter'}: ${i.message}`).join('; '));
   }
   const sections = parseSections(match[2]);
-  const article: KbArticle = { ...parsed.data, category: categoryOf(parsed.data.intent), file, sections };
+  const { examples, ...rest } = parsed.data;
+  const article: KbArticle = { ...rest, examples: Object.values(examples).flat(), examplesByStyle: examples, category: categoryOf(rest.intent), file, sections };
   checkSections(article);
   return article;
 }

@@ -88,7 +88,7 @@ export class KnowledgeBase {
     };
     for (const a of this.articles.values()) {
       phrases.push({ label: a.intent, kind: 'title', style: null, text: a.title });
-      examples(a.intent, a.examples);
+      examples(a.intent, a.examplesByStyle);
       for (const text of a.keywords) phrases.push({ label: a.intent, kind: 'keyword', style: null, text });
     }
     examples(OTHER_INTENT, this.outOfScopeExamples);
