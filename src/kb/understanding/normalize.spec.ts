@@ -11,6 +11,8 @@ describe('normalizeText', () => {
     ["l’ENT de l’école", "l'ent de l'école"],
     ['écrivez à jean.dupont@ac-exemple.fr', 'écrivez à adresse mail'],
     ['mon mail et mon tel', 'mon adresse mail et mon téléphone'],
+    ['mon conte et bloké', 'mon compte est bloqué'],
+    ['ya 2 comptes', 'il y a deux comptes'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(expected);
   });

@@ -137,6 +137,11 @@ const REWRITES: [RegExp, string][] = [
   [words('ordi|ordis'), 'ordinateur'],
   [words('dirlo|dirlot'), 'directeur'],
   [words('bloké|blokée|bloqé|bloque'), 'bloqué'],
+  // Written by ear: « mon conte et bloqué » is « mon compte est bloqué ».
+  [words('(mon|ton|son|le|un|du|de|mes|ses|nos|les|leur) (?:contes?|comptes?|conts?|comptent)'), '$1 compte'],
+  [words('et (bloqué|bloquée|supprimé|supprimée|désactivé|désactivée|plein|pleine|refusé|refusée|perdu|perdue|vide|parti|partie|inscrit|inscrite)'), 'est $1'],
+  [words('ya|yen a|y en a'), 'il y a'],
+  [words('2'), 'deux'],
   [words('débloké|debloquer|déblocké'), 'débloquer'],
   [words('educonect|educconnect|edu connect|édu connect|educonnnect|eduquonnect'), 'éduconnect'],
   [words('espace numérique de travail|espace numerique de travail'), 'ent'],
