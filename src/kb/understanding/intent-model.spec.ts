@@ -1,4 +1,4 @@
-import { featuresOf, IntentModel, LabelledPhrase } from './intent-model';
+import { DEFAULT_MODEL_OPTIONS, featuresOf, IntentModel, LabelledPhrase } from './intent-model';
 
 const phrase = (label: string, text: string, kind: LabelledPhrase['kind'] = 'example', sounds: string[] = []): LabelledPhrase => ({
   label,
@@ -40,6 +40,13 @@ describe('IntentModel', () => {
   it('weighs words shared by several labels less than distinctive ones', () => {
     expect(model.rank(read(['compt', 'stockag']))[0].label).toBe('storage');
     expect(model.rank(read(['compt', 'oubli']))[0].label).toBe('password');
+  });
+
+  it('also learns from copies of its examples with words left out', () => {
+    const alone = new IntentModel([phrase('a', 'mot pass oubli'), phrase('b', 'espac plein')], { ...DEFAULT_MODEL_OPTIONS, dropoutCopies: 0 });
+    const withCopies = new IntentModel([phrase('a', 'mot pass oubli'), phrase('b', 'espac plein')], { ...DEFAULT_MODEL_OPTIONS, dropoutCopies: 3, dropoutRate: 0.5 });
+    expect(withCopies.rank(read(['oubli']))[0].label).toBe('a');
+    expect(withCopies.rank(read(['oubli']))).not.toEqual(alone.rank(read(['oubli'])));
   });
 
   it('trains to the same model every time', () => {

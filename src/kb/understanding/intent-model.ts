@@ -42,9 +42,16 @@ export interface ModelOptions {
   bayesSmoothing: number;
   /** Naive Bayes is overconfident: its log-probabilities are divided by this before they become probabilities. */
   bayesTemperature: number;
+  /**
+   * Copies of each example trained on with words left out at random (this
+   * share of them): the model learns to decide from any of a phrase's words,
+   * not only its most telling one, which is what a message in other words needs.
+   */
+  dropoutCopies: number;
+  dropoutRate: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 1, dropoutRate: 0.3 };
 
 /** Below this, a class's share of a gradient step changes nothing worth the time: training skips it. */
 const NEGLIGIBLE_GRADIENT = 1e-4;
@@ -74,6 +81,22 @@ export function featuresOf(
   });
   if (soundWeight > 0) for (const sound of sounds) add(`~${sound}`, soundWeight);
   return counts;
+}
+
+/** The phrases, and for each example `dropoutCopies` copies missing a random share of its words (none left empty). */
+function withDropout(phrases: readonly LabelledPhrase[], { dropoutCopies, dropoutRate }: ModelOptions): readonly LabelledPhrase[] {
+  if (dropoutCopies <= 0 || dropoutRate <= 0) return phrases;
+  const random = seededRandom(7);
+  const out = [...phrases];
+  const keep = <T>(items: readonly T[]) => items.filter(() => random() > dropoutRate);
+  for (const phrase of phrases) {
+    if (phrase.kind !== 'example') continue;
+    for (let copy = 0; copy < dropoutCopies; copy++) {
+      const lexemes = keep(phrase.lexemes);
+      if (lexemes.length) out.push({ ...phrase, lexemes, sounds: keep(phrase.sounds) });
+    }
+  }
+  return out;
 }
 
 /** In place: logits → probabilities (divided by `temperature` first). */
@@ -108,9 +131,10 @@ export class IntentModel {
   private readonly logPrior: Float64Array;
 
   constructor(
-    phrases: readonly LabelledPhrase[],
+    given: readonly LabelledPhrase[],
     private readonly options: ModelOptions = DEFAULT_MODEL_OPTIONS,
   ) {
+    const phrases = withDropout(given, options);
     this.labels = [...new Set(phrases.map((p) => p.label))].sort();
     this.bias = new Float64Array(this.labels.length);
     const featureSets = phrases.map((p) => featuresOf(p, options.trigramWeight, options.soundWeight));
