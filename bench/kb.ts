@@ -7,7 +7,10 @@
  *   npm run bench:kb    (BENCH_SECONDS, default 5; BENCH_CONCURRENCY, default 1)
  *
  * The messages are made up here from the articles' own vocabulary plus noise,
- * so the figures do not depend on any evaluation file.
+ * so the figures do not depend on any evaluation file. Each is classified once
+ * first (its new words cost one typo-correction query, printed apart), then
+ * the timed run measures the steady state; the boot time covers migrations,
+ * reading the articles, the French analysis of every phrase and training.
  */
 import { performance } from 'node:perf_hooks';
 import { INestApplicationContext, Module } from '@nestjs/common';
@@ -43,7 +46,10 @@ function messages(kb: KnowledgeBase): string[] {
 }
 
 async function measure(label: string, store: TestStore): Promise<void> {
+  // Boot of the knowledge base alone: migrations, articles, French analysis of every phrase, model training.
+  const b0 = performance.now();
   const app = await boot(store);
+  const bootMs = performance.now() - b0;
   try {
     const classifier = app.get(IntentClassifier);
     const texts = messages(app.get(KnowledgeBase));
@@ -52,13 +58,24 @@ async function measure(label: string, store: TestStore): Promise<void> {
       await classifier.classify(texts[n++ % texts.length]);
       return true;
     };
-    await runFor(1, CONCURRENCY, once); // warm-up
+    // First sight: every text once, so each new word costs its typo-correction query once (remembered afterwards).
+    const firstSight: number[] = [];
+    for (const text of texts) {
+      const s0 = performance.now();
+      await classifier.classify(text);
+      firstSight.push(performance.now() - s0);
+    }
+    n = 0;
     const t0 = performance.now();
     const result = await runFor(SECONDS, CONCURRENCY, once);
     const elapsed = (performance.now() - t0) / 1000;
     console.log(
       `${label.padEnd(10)} concurrency=${CONCURRENCY} messages=${result.ok} rate=${(result.ok / elapsed).toFixed(0)}/s ` +
-        `p50=${percentile(result.latenciesMs, 50).toFixed(2)}ms p99=${percentile(result.latenciesMs, 99).toFixed(2)}ms`,
+        `p50=${percentile(result.latenciesMs, 50).toFixed(2)}ms p99=${percentile(result.latenciesMs, 99).toFixed(2)}ms boot=${bootMs.toFixed(0)}ms`,
+    );
+    console.log(
+      `${''.padEnd(10)} first sight of each of the ${texts.length} texts (new words corrected): ` +
+        `p50=${percentile(firstSight, 50).toFixed(2)}ms p99=${percentile(firstSight, 99).toFixed(2)}ms`,
     );
   } finally {
     await app.close();

@@ -64,6 +64,41 @@ describe(`knowledge-base API (${DRIVERS.database})`, () => {
       expect(JSON.stringify(res.body.answer)).toMatch(/Jean-Moulin/);
     });
 
+    it('routes a teacher asking for a pupil’s password by the pupil’s account, and keeps the stated route apart', async () => {
+      const res = await ask({ text: 'un élève de ma classe a oublié son mot de passe, comment lui en redonner un ?', profile: 'Teacher', schoolId: '0999001A' }).expect(200);
+      expect(res.body).toMatchObject({
+        intent: 'login.forgot_password',
+        route: 'academic_support',
+        account: { profile: 'Student', route: 'school_admin', ownAccount: false },
+        level: 'primary',
+      });
+      expect(res.body.answer.text).toMatch(/Paramétrage de la classe/);
+      expect(res.body.answer.text).toMatch(/l'administrateur ENT de l'école/);
+      expect(res.body.answer.text).not.toMatch(/identifiants académiques/);
+    });
+
+    it('answers for the level of the school the directory knows', async () => {
+      const text = "j'ai oublié mon mot de passe pour l'ENT";
+      const college = await ask({ text, profile: 'Teacher', schoolId: '0999003C' }).expect(200);
+      const ecole = await ask({ text, profile: 'Teacher', schoolId: '0999001A' }).expect(200);
+      const stated = await ask({ text, profile: 'Teacher', level: 'secondary' }).expect(200);
+      expect(college.body).toMatchObject({ intent: 'login.forgot_password', level: 'secondary', account: { ownAccount: true, route: 'academic_support' } });
+      expect(college.body.answer.text).toMatch(/identifiants ENT/);
+      expect(college.body.answer.text).not.toMatch(/identifiants académiques/);
+      expect(ecole.body.level).toBe('primary');
+      expect(ecole.body.answer.text).toMatch(/identifiants académiques/);
+      expect(stated.body.answer.text).toBe(college.body.answer.text);
+      await ask({ text, level: 'lycee' }).expect(400);
+    });
+
+    it('speaks to a pupil with « tu » and French typography', async () => {
+      const res = await ask({ text: 'jai oublié mon mdp', profile: 'Student' }).expect(200);
+      expect(res.body.answer.text).toMatch(/\bton enseignant\b/);
+      expect(res.body.answer.text).not.toMatch(/\bvous\b/);
+      expect(res.body.answer.text).not.toMatch(/ [:;?!]/);
+      expect(res.body.answer.text).toMatch(/\u202f\?|\u00a0:/);
+    });
+
     it('routes EduConnect questions from parents to the national platform', async () => {
       const res = await ask({ text: 'je ne retrouve plus mon identifiant ÉduConnect', profile: 'Relative' }).expect(200);
       expect(res.body.intent).toBe('login.educonnect');

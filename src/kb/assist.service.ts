@@ -7,9 +7,11 @@ import { DomainError } from '../common/errors';
 import { DirectoryService } from '../directory/directory.service';
 import { routeFor } from '../routing/route-table';
 import { Profile } from '../directory/profiles';
-import { renderAnswer } from './article';
+import { accountProfileFor, AccountRoute, accountRouteFor } from './account-route';
+import { RenderedAnswer } from './article';
 import { AssistInput, StatsQuery } from './dto/assist.schemas';
 import { OTHER_INTENT, Tier } from '../routing/intents';
+import { SchoolLevel } from '../directory/directory.entities';
 import { KnowledgeBase } from './knowledge-base';
 import { Classification, IntentClassifier } from './understanding/intent-classifier';
 
@@ -18,11 +20,22 @@ export const OFFER_TICKET_BELOW = 0.5;
 
 export interface AssistResult extends Classification {
   answerId: string;
-  /** Where a ticket would go, from the profile the caller stated (the table's last row when unknown). */
+  /**
+   * The routing table applied to the profile the caller stated (the table's
+   * last row when unknown): the same as the classify command's `route`.
+   */
   route: Tier;
+  /**
+   * Whose account the request is about and where a ticket about it should go:
+   * a teacher asking for a pupil's password → the pupil's route (the school's
+   * ENT administrator). Equal to `route` when it is the writer's own account.
+   */
+  account: AccountRoute;
+  /** The school level the answer was written for (from the school in the directory, else the request). */
+  level: SchoolLevel | null;
   /** The caller did not state a profile: a conversation should ask for it (the text may suggest one). */
   askProfile: boolean;
-  answer: { title: string; markdown: string; text: string } | null;
+  answer: RenderedAnswer | null;
   suggestTicket: boolean;
 }
 
@@ -46,14 +59,22 @@ export class AssistService {
   ) {}
 
   async assist(input: AssistInput): Promise<AssistResult> {
-    const classification = await this.classifier.classify(input.text);
     const statedProfile: Profile | null = input.profile ?? null;
-    const route = routeFor(classification.intent, statedProfile);
-    // The answer can use a guessed profile: a wrong guess costs little, the person sees every case named.
-    const answerProfile = statedProfile ?? classification.detectedProfile;
-    const article = this.kb.article(classification.intent);
+    const classification = await this.classifier.classify(input.text, statedProfile);
+    const { intent, accountHolder } = classification;
+    const route = routeFor(intent, statedProfile);
+    const account = accountRouteFor(intent, statedProfile, accountHolder);
+    // The answer can use a guessed profile: a wrong guess costs little, and a conversation confirms it (askProfile).
+    const reader = statedProfile ?? classification.detectedProfile;
+    const readerAccount = accountProfileFor(intent, reader, accountHolder);
     const school = input.schoolId ? await this.findSchool(input.schoolId) : null;
-    const answer = article ? { title: article.title, ...renderAnswer(article, answerProfile, school?.name ?? '') } : null;
+    const level = school?.level ?? input.level ?? null;
+    const answer = this.kb.answer(intent, {
+      profile: reader,
+      account: readerAccount === reader ? null : readerAccount,
+      level,
+      schoolName: school?.name ?? '',
+    });
     const answerId = randomUUID();
     await this.db.query(
       `INSERT INTO kb_answers (id, intent, category, confidence, profile, detected_profile, route, school_structure_id, created_at)
@@ -65,6 +86,8 @@ export class AssistService {
       answerId,
       ...classification,
       route,
+      account,
+      level,
       askProfile: statedProfile === null,
       answer,
       suggestTicket: classification.intent === OTHER_INTENT || classification.confidence < OFFER_TICKET_BELOW,

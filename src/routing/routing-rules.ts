@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import type { AppConfig } from '../config/config';
 import { INTENT_SPEC } from './intents';
 import { ROLES } from '../directory/directory.entities';
 
@@ -27,6 +28,8 @@ const tierSchema = z
   .object({
     /** Who the tier is, in French, as people read it: the one place texts name a tier's contact. */
     label: z.string().min(1),
+    /** The same contact in a collège or lycée, where it differs (« l'établissement », not « l'école »). */
+    labelSecondary: z.string().min(1).optional(),
     queue: z.enum(QUEUE_KINDS),
     group: z.enum(ROLES).optional(),
     escalatesTo: z.string().optional(),
@@ -80,6 +83,11 @@ export type RoutingRules = z.output<typeof rulesSchema>;
 export type TierRule = RoutingRules['tiers'][string];
 
 export class RoutingRulesError extends Error {}
+
+/** The rules a configuration names (ROUTING_RULES_FILE, SLA_HOLIDAYS). */
+export function rulesOf(config: Pick<AppConfig, 'routing'>): RoutingRules {
+  return loadRoutingRules(config.routing.rulesFile, config.routing.extraHolidays);
+}
 
 /** The loaded rules, injected wherever a decision reads them. */
 export const ROUTING_RULES = Symbol('ROUTING_RULES');

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config';
 import { DirectoryModule } from '../directory/directory.module';
-import { loadRoutingRules, ROUTING_RULES } from './routing-rules';
+import { ROUTING_RULES, rulesOf } from './routing-rules';
 import { RoutingService } from './routing.service';
 import { SlaClock } from './sla/sla-clock';
 
@@ -9,10 +9,10 @@ import { SlaClock } from './sla/sla-clock';
 @Module({
   imports: [DirectoryModule],
   providers: [
-    { provide: ROUTING_RULES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadRoutingRules(config.routing.rulesFile, config.routing.extraHolidays) },
+    { provide: ROUTING_RULES, inject: [APP_CONFIG], useFactory: rulesOf },
     RoutingService,
     SlaClock,
   ],
-  exports: [RoutingService, SlaClock],
+  exports: [ROUTING_RULES, RoutingService, SlaClock],
 })
 export class RoutingModule {}

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { DirectoryService } from '../directory/directory.service';
 import { Profile } from '../directory/profiles';
+import { accountProfileFor } from '../kb/account-route';
 import { IntentClassifier } from '../kb/understanding/intent-classifier';
 import { Priority } from '../routing/routing-rules';
 import { Placement, queuedIn, RoutingService } from '../routing/routing.service';
@@ -27,8 +28,12 @@ export interface TicketRequest {
   requester: { entUserId: string; login?: string; displayName: string; profile?: Profile };
   /** The school, by ENT structure id or UAI (the other half is looked up). */
   school?: { structureId?: string; uai?: string };
-  /** Already understood by the caller (the conversation engine asked the knowledge base): not classified again. */
-  understood?: { intent: string; category: string };
+  /**
+   * Already understood by the caller (the conversation engine asked the
+   * knowledge base): not classified again. `accountProfile`: whose account it
+   * is about, when not the requester's own (a teacher about a pupil's password).
+   */
+  understood?: { intent: string; category: string; accountProfile?: Profile | null };
   /** The requester's chat conversation, where replies go back. */
   conversation?: string;
 }
@@ -91,13 +96,20 @@ export class TicketCreation {
 
   async prepare(request: TicketRequest): Promise<PreparedTicket> {
     const school = await this.resolveSchool(request.school);
-    const intent = request.understood ?? (await this.classifier.classify(`${request.subject}\n${request.description}`));
+    const writer = request.requester.profile ?? null;
+    const intent = request.understood ?? (await this.understand(request, writer));
+    // Routed by whose account it is: a pupil's password goes to whoever manages pupils' accounts, whoever writes.
     const placement = await this.routing.place({
       intent: intent.intent,
-      profile: request.requester.profile ?? null,
+      profile: intent.accountProfile === undefined ? writer : intent.accountProfile,
       schoolStructureId: school.structureId,
     });
     return { request, school, intent: { intent: intent.intent, category: intent.category }, placement };
+  }
+
+  private async understand(request: TicketRequest, writer: Profile | null) {
+    const c = await this.classifier.classify(`${request.subject}\n${request.description}`, writer);
+    return { intent: c.intent, category: c.category, accountProfile: accountProfileFor(c.intent, writer, c.accountHolder) };
   }
 
   /**

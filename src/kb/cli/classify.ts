@@ -9,14 +9,18 @@ import { ConfigModule } from '../../config/config.module';
 import { DatabaseModule } from '../../database/database.module';
 import { routeFor } from '../../routing/route-table';
 import { PROFILES } from '../../directory/profiles';
+import { accountRouteFor } from '../account-route';
 import { KbModule } from '../kb.module';
 import { IntentClassifier } from '../understanding/intent-classifier';
 
 /**
  * Batch classification: JSON lines {id, text, profile} on stdin, one line
- * {id, intent, confidence, route} per input on stdout. Runs with no
- * configuration on a throw-away in-memory database (DATABASE_URL to use PostgreSQL).
- * The route comes from the stated profile, as a ticket's would.
+ * {id, intent, confidence, route, accountProfile, accountRoute} per input on
+ * stdout. Runs with no configuration on a throw-away in-memory database
+ * (DATABASE_URL to use PostgreSQL).
+ * `route`: the routing table applied to the stated profile (the contract of
+ * ../shared/eval/score.mjs). `accountProfile` / `accountRoute`: whose account
+ * the message is about and where a ticket about it should go (accountRouteFor).
  */
 const lineSchema = z.object({
   id: z.union([z.string(), z.number()]),
@@ -45,9 +49,11 @@ async function main(): Promise<number> {
         continue;
       }
       const { id, text, profile } = parsed.data;
-      const result = await classifier.classify(text);
+      const result = await classifier.classify(text, profile ?? null);
       const route = routeFor(result.intent, profile ?? null);
-      process.stdout.write(JSON.stringify({ id, intent: result.intent, confidence: result.confidence, route }) + '\n');
+      const account = accountRouteFor(result.intent, profile ?? null, result.accountHolder);
+      const line = { id, intent: result.intent, confidence: result.confidence, route, accountProfile: account.profile, accountRoute: account.route };
+      process.stdout.write(JSON.stringify(line) + '\n');
     }
   } finally {
     await app.close();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dateTimeField } from '../../common/date-time-field';
 import { hasNoLoneSurrogate, hasNoNul, LONE_SURROGATE_MESSAGE, NUL_MESSAGE, textField } from '../../common/text-field';
+import { SCHOOL_LEVELS } from '../../directory/directory.entities';
 import { PROFILES } from '../../directory/profiles';
 
 /** Longest question accepted: a long, rambling message fits; a pasted document does not. */
@@ -17,7 +18,8 @@ export const assistSchema = z
       .refine(hasNoLoneSurrogate, LONE_SURROGATE_MESSAGE)
       .describe('The message as the person wrote it'),
     profile: z.enum(PROFILES).nullable().optional().describe('ENT profile of the person, when known'),
-    schoolId: textField(1, 64).optional().describe('ENT structure id or UAI of their school'),
+    schoolId: textField(1, 64).optional().describe('ENT structure id or UAI of their school (its level, from the directory, shapes the answer)'),
+    level: z.enum(SCHOOL_LEVELS).optional().describe('primary (école) or secondary (collège, lycée), when no known school says it'),
   })
   .strict();
 export type AssistInput = z.output<typeof assistSchema>;

@@ -9,7 +9,7 @@ export interface DecisionPolicy {
   otherMargin: number;
 }
 
-export const DEFAULT_DECISION_POLICY: DecisionPolicy = { abstainBelow: 0.2, otherMargin: -0.1 };
+export const DEFAULT_DECISION_POLICY: DecisionPolicy = { abstainBelow: 0.1, otherMargin: -0.2 };
 
 export interface Decision {
   label: string;

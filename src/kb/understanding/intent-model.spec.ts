@@ -1,10 +1,12 @@
-import { featuresOf, IntentModel, LabelledPhrase } from './intent-model';
+import { DEFAULT_MODEL_OPTIONS, featuresOf, IntentModel, LabelledPhrase } from './intent-model';
 
-const phrase = (label: string, text: string, kind: LabelledPhrase['kind'] = 'example'): LabelledPhrase => ({
+const phrase = (label: string, text: string, kind: LabelledPhrase['kind'] = 'example', sounds: string[] = []): LabelledPhrase => ({
   label,
   kind,
   lexemes: text.split(' '),
+  sounds,
 });
+const read = (lexemes: string[], sounds: string[] = []) => ({ lexemes, sounds });
 
 describe('IntentModel', () => {
   const model = new IntentModel([
@@ -18,9 +20,10 @@ describe('IntentModel', () => {
   ]);
 
   it('uses words, neighbouring pairs and letter trigrams as features', () => {
-    expect(featuresOf(['reinitialis'], 0.5).get('#ini')).toBe(0.5);
-    expect(featuresOf(['pas'], 0.5).has('#pas')).toBe(false); // too short to be worth it
-    expect([...featuresOf(['mot', 'pass', 'mot'], 0).entries()]).toEqual([
+    expect(featuresOf(read(['reinitialis']), 0.5).get('#ini')).toBe(0.5);
+    expect(featuresOf(read(['pas']), 0.5).has('#pas')).toBe(false); // too short to be worth it
+    expect(featuresOf(read(['compt'], ['kOt']), 0, 0.5).get('~kOt')).toBe(0.5);
+    expect([...featuresOf(read(['mot', 'pass', 'mot']), 0, 0).entries()]).toEqual([
       ['mot', 2],
       ['pass', 1],
       ['mot_pass', 1],
@@ -29,26 +32,41 @@ describe('IntentModel', () => {
   });
 
   it('ranks the label whose phrases share the distinctive words', () => {
-    expect(model.rank(['oubli', 'mot', 'pass'])[0].label).toBe('password');
-    expect(model.rank(['stockag', 'plein'])[0].label).toBe('storage');
-    expect(model.rank(['cantin'])[0].label).toBe('other');
+    expect(model.rank(read(['oubli', 'mot', 'pass']))[0].label).toBe('password');
+    expect(model.rank(read(['stockag', 'plein']))[0].label).toBe('storage');
+    expect(model.rank(read(['cantin']))[0].label).toBe('other');
   });
 
   it('weighs words shared by several labels less than distinctive ones', () => {
-    expect(model.rank(['compt', 'stockag'])[0].label).toBe('storage');
-    expect(model.rank(['compt', 'oubli'])[0].label).toBe('password');
+    expect(model.rank(read(['compt', 'stockag']))[0].label).toBe('storage');
+    expect(model.rank(read(['compt', 'oubli']))[0].label).toBe('password');
+  });
+
+  it('also learns from copies of its examples with words left out', () => {
+    const alone = new IntentModel([phrase('a', 'mot pass oubli'), phrase('b', 'espac plein')], { ...DEFAULT_MODEL_OPTIONS, dropoutCopies: 0 });
+    const withCopies = new IntentModel([phrase('a', 'mot pass oubli'), phrase('b', 'espac plein')], { ...DEFAULT_MODEL_OPTIONS, dropoutCopies: 3, dropoutRate: 0.5 });
+    expect(withCopies.rank(read(['oubli']))[0].label).toBe('a');
+    expect(withCopies.rank(read(['oubli']))).not.toEqual(alone.rank(read(['oubli'])));
   });
 
   it('trains to the same model every time', () => {
     const again = new IntentModel([phrase('a', 'un deux'), phrase('b', 'trois quatr')]);
     const once = new IntentModel([phrase('a', 'un deux'), phrase('b', 'trois quatr')]);
-    expect(again.rank(['deux'])).toEqual(once.rank(['deux']));
+    expect(again.rank(read(['deux']))).toEqual(once.rank(read(['deux'])));
+  });
+
+  it('hears a word spelt by ear through its sound', () => {
+    const withSounds = new IntentModel([
+      phrase('account', 'compt bloqu', 'example', ['kOt', 'blokE']),
+      phrase('storage', 'espac plein', 'example', ['espas', 'plI']),
+    ]);
+    expect(withSounds.rank(read(['cont'], ['kOt']))[0].label).toBe('account');
   });
 
   it('gives probabilities, and learns nothing from words it never saw', () => {
-    const ranked = model.rank(['mot', 'pass']);
+    const ranked = model.rank(read(['mot', 'pass']));
     expect(ranked.reduce((sum, r) => sum + r.score, 0)).toBeCloseTo(1, 6);
     expect(ranked[0].score).toBeGreaterThan(0.5);
-    expect(model.rank(['xyzw'])).toEqual(model.rank([]));
+    expect(model.rank(read(['xyzw']))).toEqual(model.rank(read([])));
   });
 });

@@ -3,19 +3,18 @@
  * text into French lexemes (stemmed, unaccented, typos corrected), this model
  * turns lexemes into the probability of each label.
  *
- * Features: lexemes, pairs of neighbouring lexemes ("mot pass"), and letter
- * trigrams of each lexeme (so "reinitialis" and "reinitialisat" still meet),
- * weighted by TF-IDF. A multinomial logistic regression, trained at boot on the
+ * Features: lexemes, pairs of neighbouring lexemes ("mot pass"), letter
+ * trigrams of each lexeme (so "reinitialis" and "reinitialisat" still meet)
+ * and the sound of each word (so "conte" meets "compte"), weighted by TF-IDF. A multinomial logistic regression, trained at boot on the
  * knowledge base's own phrases in well under a second, gives calibrated
  * probabilities: the confidence the API reports and the classifier thresholds.
  */
 
 import { OTHER_INTENT } from '../../routing/intents';
+import { Reading } from './reading';
 
-export interface LabelledPhrase {
+export interface LabelledPhrase extends Reading {
   label: string;
-  /** Lexemes in text order. */
-  lexemes: readonly string[];
   kind: 'example' | 'keyword' | 'title';
 }
 
@@ -35,13 +34,41 @@ export interface ModelOptions {
   keywordWeight: number;
   /** How much an out-of-scope example counts: they share everyday school words with real questions. */
   outOfScopeWeight: number;
+  /** Weight of a word's sound relative to whole lexemes. */
+  soundWeight: number;
+  /** Share of naive Bayes in the mixture (0: logistic regression alone). */
+  bayesWeight: number;
+  /** Naive Bayes smoothing (added to every feature count). */
+  bayesSmoothing: number;
+  /** Naive Bayes is overconfident: its log-probabilities are divided by this before they become probabilities. */
+  bayesTemperature: number;
+  /**
+   * Copies of each example trained on with words left out at random (this
+   * share of them): the model learns to decide from any of a phrase's words,
+   * not only its most telling one, which is what a message in other words needs.
+   */
+  dropoutCopies: number;
+  dropoutRate: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 40, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 1 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 1, dropoutRate: 0.3 };
 
-type Vector = Map<string, number>;
+/** Below this, a class's share of a gradient step changes nothing worth the time: training skips it. */
+const NEGLIGIBLE_GRADIENT = 1e-4;
 
-export function featuresOf(lexemes: readonly string[], trigramWeight = DEFAULT_MODEL_OPTIONS.trigramWeight): Map<string, number> {
+/** A weighted feature vector: feature rows and their values, unit length. */
+interface Vector {
+  rows: Int32Array;
+  values: Float64Array;
+  /** The raw counts of the same features, for naive Bayes. */
+  counts: Float64Array;
+}
+
+export function featuresOf(
+  { lexemes, sounds }: Reading,
+  trigramWeight = DEFAULT_MODEL_OPTIONS.trigramWeight,
+  soundWeight = DEFAULT_MODEL_OPTIONS.soundWeight,
+): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (f: string, w = 1) => counts.set(f, (counts.get(f) ?? 0) + w);
   lexemes.forEach((lexeme, i) => {
@@ -52,15 +79,34 @@ export function featuresOf(lexemes: readonly string[], trigramWeight = DEFAULT_M
       for (let j = 0; j + 3 <= padded.length; j++) add(`#${padded.slice(j, j + 3)}`, trigramWeight);
     }
   });
+  if (soundWeight > 0) for (const sound of sounds) add(`~${sound}`, soundWeight);
   return counts;
 }
 
-function normalise(vector: Vector): Vector {
-  let norm = 0;
-  for (const w of vector.values()) norm += w * w;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (const [f, w] of vector) vector.set(f, w / norm);
-  return vector;
+/** The phrases, and for each example `dropoutCopies` copies missing a random share of its words (none left empty). */
+function withDropout(phrases: readonly LabelledPhrase[], { dropoutCopies, dropoutRate }: ModelOptions): readonly LabelledPhrase[] {
+  if (dropoutCopies <= 0 || dropoutRate <= 0) return phrases;
+  const random = seededRandom(7);
+  const out = [...phrases];
+  const keep = <T>(items: readonly T[]) => items.filter(() => random() > dropoutRate);
+  for (const phrase of phrases) {
+    if (phrase.kind !== 'example') continue;
+    for (let copy = 0; copy < dropoutCopies; copy++) {
+      const lexemes = keep(phrase.lexemes);
+      if (lexemes.length) out.push({ ...phrase, lexemes, sounds: keep(phrase.sounds) });
+    }
+  }
+  return out;
+}
+
+/** In place: logits → probabilities (divided by `temperature` first). */
+function softmax(logits: Float64Array, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (const l of logits) max = Math.max(max, l);
+  let sum = 0;
+  for (let c = 0; c < logits.length; c++) sum += logits[c] = Math.exp((logits[c] - max) / temperature);
+  for (let c = 0; c < logits.length; c++) logits[c] /= sum;
+  return logits;
 }
 
 /** A small deterministic generator: training gives the same model on every boot. */
@@ -74,24 +120,36 @@ function seededRandom(seed: number): () => number {
 
 export class IntentModel {
   readonly labels: readonly string[];
-  private readonly idf = new Map<string, number>();
-  /** feature → one weight per label. */
-  private readonly weights = new Map<string, Float64Array>();
+  /** feature → its row in the weights; only features seen in training have one. */
+  private readonly rows = new Map<string, number>();
+  private readonly idf: Float64Array;
+  /** One weight per feature and label, row after row (flat arrays keep training and scoring fast). */
+  private readonly weights: Float64Array;
   private readonly bias: Float64Array;
+  /** Naive Bayes: log P(feature | label), feature after feature like the weights, and log P(label). */
+  private readonly logLikelihood: Float64Array;
+  private readonly logPrior: Float64Array;
 
   constructor(
-    phrases: readonly LabelledPhrase[],
+    given: readonly LabelledPhrase[],
     private readonly options: ModelOptions = DEFAULT_MODEL_OPTIONS,
   ) {
+    const phrases = withDropout(given, options);
     this.labels = [...new Set(phrases.map((p) => p.label))].sort();
     this.bias = new Float64Array(this.labels.length);
-    const featureSets = phrases.map((p) => featuresOf(p.lexemes, options.trigramWeight));
+    const featureSets = phrases.map((p) => featuresOf(p, options.trigramWeight, options.soundWeight));
     const documentFrequency = new Map<string, number>();
     for (const features of featureSets) {
       for (const f of features.keys()) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
     }
-    for (const [f, df] of documentFrequency) this.idf.set(f, Math.log(1 + phrases.length / df));
-
+    this.idf = new Float64Array(documentFrequency.size);
+    for (const [f, df] of documentFrequency) {
+      const row = this.rows.size;
+      this.rows.set(f, row);
+      this.idf[row] = Math.log(1 + phrases.length / df);
+    }
+    this.weights = new Float64Array(this.rows.size * this.labels.length);
+    [this.logLikelihood, this.logPrior] = this.countForBayes(phrases, featureSets);
     const samples = phrases.map((p, i) => ({
       x: this.weigh(featureSets[i]),
       y: this.labels.indexOf(p.label),
@@ -101,8 +159,15 @@ export class IntentModel {
   }
 
   /** Every label with its probability, best first. */
-  rank(lexemes: readonly string[]): LabelScore[] {
-    const probabilities = this.predict(this.weigh(featuresOf(lexemes, this.options.trigramWeight)));
+  rank(reading: Reading): LabelScore[] {
+    const features = featuresOf(reading, this.options.trigramWeight, this.options.soundWeight);
+    const x = this.weigh(features);
+    const probabilities = this.predict(x);
+    const w = this.options.bayesWeight;
+    if (w > 0) {
+      const bayes = this.bayes(x);
+      for (let c = 0; c < probabilities.length; c++) probabilities[c] = (1 - w) * probabilities[c] + w * bayes[c];
+    }
     return this.labels
       .map((label, i) => ({ label, score: probabilities[i] }))
       .sort((a, b) => b.score - a.score || a.label.localeCompare(b.label));
@@ -113,6 +178,7 @@ export class IntentModel {
     const random = seededRandom(42);
     const order = samples.map((_, i) => i);
     const classes = this.labels.length;
+    const { weights, bias } = this;
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -124,40 +190,79 @@ export class IntentModel {
         const p = this.predict(x);
         for (let c = 0; c < classes; c++) {
           const gradient = (p[c] - (c === y ? 1 : 0)) * weight;
-          this.bias[c] -= rate * gradient * 0.1;
-          if (gradient === 0) continue;
-          for (const [f, v] of x) {
-            let w = this.weights.get(f);
-            if (!w) this.weights.set(f, (w = new Float64Array(classes)));
-            w[c] -= rate * (gradient * v + this.options.l2 * w[c]);
+          // Most labels get a probability near 0 after a few epochs: skipping them is what keeps training short.
+          if (Math.abs(gradient) < NEGLIGIBLE_GRADIENT) continue;
+          bias[c] -= rate * gradient * 0.1;
+          for (let k = 0; k < x.rows.length; k++) {
+            const at = x.rows[k] * classes + c;
+            weights[at] -= rate * (gradient * x.values[k] + this.options.l2 * weights[at]);
           }
         }
       }
     }
   }
 
-  private predict(x: Vector): Float64Array {
-    const logits = Float64Array.from(this.bias);
-    for (const [f, v] of x) {
-      const w = this.weights.get(f);
-      if (!w) continue;
-      for (let c = 0; c < logits.length; c++) logits[c] += w[c] * v;
+  private countForBayes(phrases: readonly LabelledPhrase[], featureSets: Map<string, number>[]): [Float64Array, Float64Array] {
+    const classes = this.labels.length;
+    const counts = new Float64Array(this.rows.size * classes);
+    const totals = new Float64Array(classes);
+    const logPrior = new Float64Array(classes);
+    phrases.forEach((p, i) => {
+      const c = this.labels.indexOf(p.label);
+      logPrior[c]++;
+      for (const [f, v] of featureSets[i]) {
+        counts[this.rows.get(f)! * classes + c] += v;
+        totals[c] += v;
+      }
+    });
+    const alpha = this.options.bayesSmoothing;
+    for (let c = 0; c < classes; c++) {
+      logPrior[c] = Math.log(logPrior[c] / phrases.length);
+      const denominator = Math.log(totals[c] + alpha * this.rows.size);
+      for (let row = 0; row < this.rows.size; row++) counts[row * classes + c] = Math.log(counts[row * classes + c] + alpha) - denominator;
     }
-    let max = -Infinity;
-    for (const l of logits) max = Math.max(max, l);
-    let sum = 0;
-    for (let c = 0; c < logits.length; c++) sum += logits[c] = Math.exp(logits[c] - max);
-    for (let c = 0; c < logits.length; c++) logits[c] /= sum;
-    return logits;
+    return [counts, logPrior];
+  }
+
+  /** Naive Bayes on the raw feature counts (`x.counts`, beside the regression's TF-IDF values). */
+  private bayes(x: Vector): Float64Array {
+    const classes = this.labels.length;
+    const logits = Float64Array.from(this.logPrior);
+    for (let k = 0; k < x.rows.length; k++) {
+      const base = x.rows[k] * classes;
+      const v = x.counts[k];
+      for (let c = 0; c < classes; c++) logits[c] += v * this.logLikelihood[base + c];
+    }
+    return softmax(logits, this.options.bayesTemperature);
+  }
+
+  private predict(x: Vector): Float64Array {
+    const classes = this.labels.length;
+    const logits = Float64Array.from(this.bias);
+    for (let k = 0; k < x.rows.length; k++) {
+      const base = x.rows[k] * classes;
+      const v = x.values[k];
+      for (let c = 0; c < classes; c++) logits[c] += this.weights[base + c] * v;
+    }
+    return softmax(logits, 1);
   }
 
   /** TF-IDF with sublinear term frequency, unit length. Features never seen in training carry no weight. */
   private weigh(features: Map<string, number>): Vector {
-    const vector: Vector = new Map();
+    const rows: number[] = [];
+    const values: number[] = [];
+    const counts: number[] = [];
+    let norm = 0;
     for (const [f, tf] of features) {
-      const idf = this.idf.get(f);
-      if (idf) vector.set(f, (tf >= 1 ? 1 + Math.log(tf) : tf) * idf);
+      const row = this.rows.get(f);
+      if (row === undefined) continue;
+      const value = (tf >= 1 ? 1 + Math.log(tf) : tf) * this.idf[row];
+      rows.push(row);
+      values.push(value);
+      counts.push(tf);
+      norm += value * value;
     }
-    return normalise(vector);
+    norm = Math.sqrt(norm) || 1;
+    return { rows: Int32Array.from(rows), values: Float64Array.from(values, (v) => v / norm), counts: Float64Array.from(counts) };
   }
 }

@@ -11,8 +11,16 @@ describe('normalizeText', () => {
     ["l’ENT de l’école", "l'ent de l'école"],
     ['écrivez à jean.dupont@ac-exemple.fr', 'écrivez à adresse mail'],
     ['mon mail et mon tel', 'mon adresse mail et mon téléphone'],
+    ['mon conte et bloké', 'mon compte est bloqué'],
+    ['ya 2 comptes', 'il y a deux comptes'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeText(raw)).toBe(expected);
+  });
+
+  it('reads English as French', () => {
+    expect(normalizeText("I forgot my password and my son can't log in")).toBe('i oublié my mot de passe and mon fils impossible de se connecter');
+    expect(normalizeText('the class is missing from the admin console')).toBe("the classe is n'apparaît pas from the console d'administration");
+    expect(normalizeText('mon fils a son code')).toBe('mon fils a son code');
   });
 
   it('keeps words that merely contain an abbreviation', () => {

@@ -14,6 +14,95 @@ function words(alternatives: string): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'gu');
 }
 
+/**
+ * English words people write to a French help desk, in French: an English
+ * message then reads like the French examples. Only words that are not also
+ * French (« code », « message », « parents » need nothing; « son » only as « my son »).
+ */
+const ENGLISH: [RegExp, string][] = [
+  // Phrases first: their words are rewritten one by one below.
+  [words('two accounts|2 accounts'), 'doublon'],
+  [words('renewal code|reset code|temporary code'), 'code de renouvellement'],
+  [words('activation code'), "code d'activation"],
+  [words('first login|first time i log in|first connection'), 'première connexion'],
+  [words('my son'), 'mon fils'],
+  [words('my daughter'), 'ma fille'],
+  [words('my (?:child|kid|children|kids)'), 'mon enfant'],
+  [words('foster family|foster parents'), "famille d'accueil"],
+  [words('middle school|secondary school|high school|junior high'), 'collège'],
+  [words('still shows|still listed|still appear|still there'), 'toujours affiché'],
+  [words('last year|previous year'), "l'année dernière"],
+  [words('next year'), "l'année prochaine"],
+  [words('start of term|start of the year|back to school|beginning of the school year'), 'rentrée'],
+  [words('duplicates?|twice|double'), 'doublon'],
+  [words('public blog'), 'blog public'],
+  [words('mass message|message everyone|send to all'), 'communication ciblée'],
+  [words('admin console|administration console|admin panel|console'), "console d'administration"],
+  [words('mail merge'), 'publipostage'],
+  [words('login sheet|connection sheet|sheet'), 'fiche de connexion'],
+  [words('manual account|account by hand'), 'compte manuel'],
+  [words('write to|send messages to|email to'), 'écrire à'],
+  [words('help desk|support request|ask for help|help request|ticket'), "demande d'assistance"],
+  [words('who should i contact|who do i contact|who to contact'), 'qui contacter'],
+  [words('phone number|mobile number'), 'téléphone'],
+  [words('how (?:do|can|should) (?:i|we|parents|pupils|teachers)'), 'comment'],
+  [words('where (?:is|are|do i find|can i find)'), 'où est'],
+  [words('new pupil|new student'), 'nouvel élève'],
+  [words('new teacher'), 'nouvel enseignant'],
+  [words("can't|cannot|can not|couldn't|unable to"), 'impossible de'],
+  [words("doesn't work|does not work|don't work|isn't working|not working|won't work|doesn't let me|broken"), 'ne marche pas'],
+  [words('forgot|forgotten|lost|forget'), 'oublié'],
+  [words('reset|resetting'), 'réinitialiser'],
+  [words('activate|activating'), 'activer'],
+  [words('accounts?'), 'compte'],
+  [words('locked|blocked|suspended|disabled'), 'bloqué'],
+  [words('unlock|unblock|reactivate'), 'débloquer'],
+  [words('block|lock'), 'bloquer'],
+  [words('log in|login|sign in|signin|logging in|signing in|log on'), 'se connecter'],
+  [words('usernames?|user ?names?|user ids?|credentials|login details'), 'identifiant'],
+  [words('wrong|incorrect|invalid'), 'incorrect'],
+  [words('teachers?|supply teacher|substitute teacher'), 'enseignant'],
+  [words('pupils?|students?'), 'élève'],
+  [words('child|children|kids?'), 'enfant'],
+  [words('guardians?'), 'parent'],
+  [words('families|family'), 'famille'],
+  [words('volunteers?'), 'bénévole'],
+  [words('guests?|visitors?'), 'invité'],
+  [words('headteacher|head teacher|principal|school head'), 'directeur'],
+  [words('schools?|primary school|elementary school'), 'école'],
+  [words('classroom|class|classes|year group|grade'), 'classe'],
+  [words('missing|not there|not listed|does not appear|doesn\'t appear|don\'t appear|not showing|doesn\'t show'), "n'apparaît pas"],
+  [words('appear|appears|show up|shows up'), 'apparaître'],
+  [words('enrolled|registered|enrolment|enrollment|registration'), 'inscrit'],
+  [words('left|moved away|moved to another school'), 'parti'],
+  [words('summer|summer holidays'), 'été'],
+  [words('merge|merging'), 'fusionner'],
+  [words('delete|deleted|remove|removed|erase'), 'supprimer'],
+  [words('storage|disk space|quota'), 'stockage'],
+  [words('space'), 'espace'],
+  [words('full'), 'plein'],
+  [words('bin|trash|recycle bin'), 'corbeille'],
+  [words('share|shared|sharing|shares'), 'partage'],
+  [words('favourites?|favorites?'), 'favoris'],
+  [words('keep|kept|save'), 'garder'],
+  [words('report|reported|flag|flagged'), 'signalement'],
+  [words('inappropriate|offensive|shocking|insulting'), 'inapproprié'],
+  [words('news|news feed|news thread'), 'actualités'],
+  [words('announcement|announcements'), 'annonce'],
+  [words('homepage|home page|landing page'), "page d'accueil"],
+  [words('tiles?'), 'tuiles'],
+  [words('textbooks?|digital resources|e-books?'), 'manuels numériques'],
+  [words('resources?'), 'ressources'],
+  [words('timetable|schedule'), 'emploi du temps'],
+  [words('groups?'), 'groupe'],
+  [words('attach|link|assign|add me to'), 'rattacher'],
+  [words('administrator|admin'), 'administrateur'],
+  [words('print|printing'), 'imprimer'],
+  [words('create|make|set up'), 'créer'],
+  [words('messaging|mailbox|inbox'), 'messagerie'],
+  [words('forward|escalate'), 'transmettre'],
+];
+
 const REWRITES: [RegExp, string][] = [
   [words("mdp|mots? ?de ?pass?e?s?|password|passwd|pwd|mot de pass|mot 2 passe"), 'mot de passe'],
   [words('ident?ifiants?|idantifiants?|identifiens?|identifian|identif|id|ids|login|logins|loggin'), 'identifiant'],
@@ -48,6 +137,11 @@ const REWRITES: [RegExp, string][] = [
   [words('ordi|ordis'), 'ordinateur'],
   [words('dirlo|dirlot'), 'directeur'],
   [words('bloké|blokée|bloqé|bloque'), 'bloqué'],
+  // Written by ear: « mon conte et bloqué » is « mon compte est bloqué ».
+  [words('(mon|ton|son|le|un|du|de|mes|ses|nos|les|leur) (?:contes?|comptes?|conts?|comptent)'), '$1 compte'],
+  [words('et (bloqué|bloquée|supprimé|supprimée|désactivé|désactivée|plein|pleine|refusé|refusée|perdu|perdue|vide|parti|partie|inscrit|inscrite)'), 'est $1'],
+  [words('ya|yen a|y en a'), 'il y a'],
+  [words('2'), 'deux'],
   [words('débloké|debloquer|déblocké'), 'débloquer'],
   [words('educonect|educconnect|edu connect|édu connect|educonnnect|eduquonnect'), 'éduconnect'],
   [words('espace numérique de travail|espace numerique de travail'), 'ent'],
@@ -64,6 +158,7 @@ export function normalizeText(raw: string): string {
     .replace(/([!?.])[!?.]+/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
+  for (const [pattern, replacement] of ENGLISH) text = text.replace(pattern, replacement);
   for (const [pattern, replacement] of REWRITES) text = text.replace(pattern, replacement);
   return text;
 }
