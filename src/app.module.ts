@@ -11,6 +11,7 @@ import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { EscalationModule } from './routing/escalation.module';
+import { AdminActionsModule } from './admin-actions/admin-actions.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
@@ -31,6 +32,7 @@ export class AppModule {
         TicketsModule,
         EscalationModule,
         EntModule,
+        AdminActionsModule,
         DemoModule,
       ],
       controllers: [HealthController],

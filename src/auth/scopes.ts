@@ -5,6 +5,9 @@ export const SCOPES = {
   'tickets:read_all': 'read every ticket without stating an end user (back-office tools)',
   'kb:assist': 'ask the knowledge base and record feedback',
   'notifications:manage': 'list undeliverable notifications (dead letters) and retry them',
+  'accounts:act': 'run guarded ENT account actions (renewal code, block, unblock, reset, approvals) for the stated person or chat identity',
+  'accounts:link': 'create one-time links between chat identities and ENT accounts, list and remove them',
+  'accounts:audit': 'read the audit log of account actions',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

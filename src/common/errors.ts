@@ -17,7 +17,21 @@ export type ErrorCode =
   | 'ANSWER_NOT_FOUND'
   | 'ESCALATION_REFUSED'
   | 'TICKET_CHANGED'
-  | 'NOTIFICATION_NOT_FOUND';
+  | 'NOTIFICATION_NOT_FOUND'
+  | 'ACCOUNT_ACTION_REFUSED'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'CONFIRMATION_NOT_FOUND'
+  | 'CONFIRMATION_USED'
+  | 'CONFIRMATION_EXPIRED'
+  | 'RATE_LIMITED'
+  | 'APPROVAL_NOT_FOUND'
+  | 'APPROVAL_DECIDED'
+  | 'LINK_INVALID'
+  | 'LINK_USED'
+  | 'LINK_EXPIRED'
+  | 'ENT_LINK_EXPIRED'
+  | 'ENT_REFUSED'
+  | 'ENT_UNAVAILABLE';
 
 export interface ErrorIssue {
   path: string;
@@ -47,17 +61,34 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN_SCOPE':
     case 'TICKET_FORBIDDEN_ACTION':
+    case 'ACCOUNT_ACTION_REFUSED':
+    case 'ENT_LINK_EXPIRED':
+    case 'ENT_REFUSED':
       return 403;
     case 'TICKET_NOT_FOUND':
     case 'ANSWER_NOT_FOUND':
     case 'NOTIFICATION_NOT_FOUND':
+    case 'ACCOUNT_NOT_FOUND':
+    case 'CONFIRMATION_NOT_FOUND':
+    case 'APPROVAL_NOT_FOUND':
+    case 'LINK_INVALID':
       return 404;
     case 'TICKET_ILLEGAL_TRANSITION':
     case 'ESCALATION_REFUSED':
     case 'TICKET_CHANGED':
+    case 'CONFIRMATION_USED':
+    case 'APPROVAL_DECIDED':
+    case 'LINK_USED':
       return 409;
+    case 'CONFIRMATION_EXPIRED':
+    case 'LINK_EXPIRED':
+      return 410;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'ENT_UNAVAILABLE':
+      return 502;
     case 'ENT_INTAKE_DISABLED':
       return 503;
   }

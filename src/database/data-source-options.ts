@@ -12,6 +12,10 @@ import { KnowledgeBase1763900000000 } from './migrations/1763900000000-knowledge
 import { Routing1764000000000 } from './migrations/1764000000000-routing';
 import { TextIndexPendingList1764100000000 } from './migrations/1764100000000-text-index-pending-list';
 import { OutboxEntity } from '../notifications/outbox.entity';
+import { ACCOUNT_ACTION_ENTITIES } from '../admin-actions/admin-actions.entities';
+import { SANDBOX_ENTITIES } from '../ent/sandbox/sandbox.entities';
+import { EntSandbox1764500000000 } from './migrations/1764500000000-ent-sandbox';
+import { AccountActions1764500000001 } from './migrations/1764500000001-account-actions';
 
 export const ENTITIES = [
   TicketEntity,
@@ -21,9 +25,11 @@ export const ENTITIES = [
   ApiKeyEntity,
   OutboxEntity,
   ...DIRECTORY_ENTITIES,
+  ...SANDBOX_ENTITIES,
+  ...ACCOUNT_ACTION_ENTITIES,
 ];
 
-export const MIGRATIONS = [InitialSchema1763800000000, KnowledgeBase1763900000000, Routing1764000000000, TextIndexPendingList1764100000000];
+export const MIGRATIONS = [InitialSchema1763800000000, KnowledgeBase1763900000000, Routing1764000000000, TextIndexPendingList1764100000000, EntSandbox1764500000000, AccountActions1764500000001];
 
 /** One set of options for the app, the CLIs and the tests: PGlite by default, PostgreSQL with DATABASE_URL. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
