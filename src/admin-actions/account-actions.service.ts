@@ -488,11 +488,17 @@ export class AccountActionsService {
   private async findTarget(actor: Actor, ref: TargetRef, action: ConfirmableAction): Promise<{ person: EntPerson } | { choose: Preview }> {
     if ('login' in ref) {
       const person = await this.entCall(actor, action, { login: ref.login }, () => this.accounts.withGrant(actor.entUserId!, (g) => this.ent.findByLogin(g, ref.login)));
-      if (!person) throw new DomainError('ACCOUNT_NOT_FOUND', 'No account with that login is visible to this actor.');
+      if (!person) {
+        await this.record(actor, action, { login: ref.login }, 'refused', 'not_found');
+        throw new DomainError('ACCOUNT_NOT_FOUND', 'No account with that login is visible to this actor.');
+      }
       return { person };
     }
     const people = await this.entCall(actor, action, null, () => this.accounts.withGrant(actor.entUserId!, (g) => this.ent.searchByName(g, ref)));
-    if (people.length === 0) throw new DomainError('ACCOUNT_NOT_FOUND', 'Nobody with that name is visible to this actor.');
+    if (people.length === 0) {
+      await this.record(actor, action, null, 'refused', 'not_found', { structureId: ref.structureId });
+      throw new DomainError('ACCOUNT_NOT_FOUND', 'Nobody with that name is visible to this actor.');
+    }
     if (people.length === 1) return { person: people[0] };
     return { choose: { kind: 'choose', action, text: this.messages.render('preview.choose', { count: people.length }), candidates: people.map((p) => this.view(p)) } };
   }

@@ -315,7 +315,7 @@ export class EntcoreServer {
   }
 
   private maySee(actor: User, target: User): boolean {
-    return actor.id === target.id || this.administers(actor, target) || this.teaches(actor, target);
+    return actor.id === target.id || this.isSuperAdmin(actor) || target.structures.some((s) => actor.structures.includes(s));
   }
 
   private mayGenerate(actor: User, target: User): boolean {

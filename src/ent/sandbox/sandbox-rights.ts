@@ -25,9 +25,9 @@ function teachesClassOf(actor: RightsSubject, target: RightsSubject): boolean {
   return (actor.profile === 'Teacher' || actor.profile === 'Personnel') && target.classIds.some((c) => actor.classIds.includes(c));
 }
 
-/** `/directory/user/admin/list` shows what the caller administers, or their classes for teachers. */
+/** The directory shows the people of one's own structures (everyone to a super admin). */
 export function maySee(actor: RightsSubject, target: RightsSubject): boolean {
-  return actor.id === target.id || isSuperAdmin(actor) || isLocalAdminOf(actor, target) || teachesClassOf(actor, target);
+  return actor.id === target.id || isSuperAdmin(actor) || target.structureIds.some((s) => actor.structureIds.includes(s));
 }
 
 /** `POST /auth/generatePasswordRenewalCode`: ADMC; an ADML of a target's structure; a teacher of a target's class. Never an ADMC by a non-ADMC. */
