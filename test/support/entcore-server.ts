@@ -101,6 +101,11 @@ export class EntcoreServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The OAuth2 access and refresh tokens it handed out (secrets Relais must keep to itself). */
+  issuedTokens(): string[] {
+    return [...this.tokens.entries()].filter(([, t]) => t.kind === 'access' || t.kind === 'refresh').map(([value]) => value);
+  }
+
   byLogin(login: string): User | undefined {
     return [...this.users.values()].find((u) => u.login === login);
   }
