@@ -15,7 +15,9 @@ import {
   chatIdentityHeaderSchema,
   ConfirmInput,
   confirmSchema,
+  IdentityParams,
   identityParamsSchema,
+  LinkOfferInput,
   linkOfferSchema,
 } from './dto/account-actions.schemas';
 import { LinkingService } from './linking/linking.service';
@@ -95,7 +97,7 @@ export class AccountActionsController {
   @RequireScopes('accounts:link')
   @ApiOperation({ summary: 'A one-time link (10 minutes) for a chat identity to link its ENT account; send it privately' })
   @ApiBody({ schema: openApiSchema(linkOfferSchema) })
-  async offer(@Body(new ZodPipe(linkOfferSchema)) body: { identity: { channel: 'slack' | 'discord' | 'webchat'; externalId: string; displayName?: string | null } }) {
+  async offer(@Body(new ZodPipe(linkOfferSchema)) body: LinkOfferInput) {
     const offer = await this.linking.offer(body.identity);
     return { url: offer.url, expiresAt: offer.expiresAt, text: offer.text };
   }
@@ -103,7 +105,7 @@ export class AccountActionsController {
   @Get('links/:channel/:externalId')
   @RequireScopes('accounts:link')
   @ApiOperation({ summary: 'The ENT account a chat identity is linked to, with every identity linked to it' })
-  async links(@Param(new ZodPipe(identityParamsSchema)) identity: { channel: 'slack' | 'discord' | 'webchat'; externalId: string }) {
+  async links(@Param(new ZodPipe(identityParamsSchema)) identity: IdentityParams) {
     const link = await this.linking.resolve(identity);
     return { linked: link !== null, links: link ? await this.linking.linksOf(link.entUserId) : [] };
   }
@@ -111,7 +113,7 @@ export class AccountActionsController {
   @Delete('links/:channel/:externalId')
   @RequireScopes('accounts:link')
   @ApiOperation({ summary: 'Unlink a chat identity (its ENT grant goes with the last link)' })
-  async unlink(@Param(new ZodPipe(identityParamsSchema)) identity: { channel: 'slack' | 'discord' | 'webchat'; externalId: string }, @CurrentCaller() caller: Caller) {
+  async unlink(@Param(new ZodPipe(identityParamsSchema)) identity: IdentityParams, @CurrentCaller() caller: Caller) {
     const removed = await this.linking.unlink(identity, { key: `${identity.channel}:${identity.externalId}`, entUserId: null, name: null, channel: `api:${caller.key.name}` });
     return { removed };
   }

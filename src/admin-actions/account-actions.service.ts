@@ -55,7 +55,7 @@ export type Preview =
   | { kind: 'choose'; action: ConfirmableAction; text: string; candidates: PersonView[] };
 
 export interface ActionResult {
-  action: ConfirmableAction;
+  action: ConfirmableAction | 'refuse';
   /** What to tell the person; for a renewal code it holds the code and the words to hand it over. */
   text: string;
   target: PersonView | null;
@@ -90,7 +90,6 @@ interface Actor {
 
 type AuditTarget = { entUserId?: string | null; login?: string | null; name?: string | null } | null;
 
-type Payload = ConfirmationPayload;
 
 const ERROR_MESSAGES: Partial<Record<DomainError['code'], MessageKey>> = {
   CONFIRMATION_NOT_FOUND: 'confirmation.not_found',
@@ -131,7 +130,7 @@ export class AccountActionsService {
   ) {}
 
   preview(ref: ActorRef, request: ActionRequest): Promise<Preview> {
-    return this.speaking(async () => {
+    return this.withUserMessage(async () => {
       const actor = await this.resolve(ref);
       switch (request.action) {
         case 'renewal_code':
@@ -149,13 +148,12 @@ export class AccountActionsService {
 
   /** `service` chooses where the ENT sends its reset code when both an e-mail and a mobile are on file. */
   confirm(ref: ActorRef, token: string, options: { service?: ResetService | null } = {}): Promise<ActionResult> {
-    return this.speaking(async () => {
+    return this.withUserMessage(async () => {
       const actor = await this.resolve(ref);
       const pending = await this.confirmations.peek(actor.key, token);
       let service: ResetService | null = null;
-      if (pending.action === 'self_reset') service = this.chooseService(actor, pending.payload.services ?? [], options.service ?? null);
-      const { action, payload } = await this.confirmations.redeem(actor.key, token);
-      const p = payload;
+      if (pending.action === 'self_reset') service = this.chooseService(pending.payload.services ?? [], options.service ?? null);
+      const { action, payload: p } = await this.confirmations.redeem(actor.key, token);
       switch (action as ConfirmableAction) {
         case 'renewal_code':
           return this.doRenewal(actor, p);
@@ -174,7 +172,7 @@ export class AccountActionsService {
   }
 
   pendingApprovals(ref: ActorRef): Promise<ApprovalView[]> {
-    return this.speaking(async () => {
+    return this.withUserMessage(async () => {
       const actor = await this.resolve(ref);
       const identity = await this.linkedIdentity(actor, 'approvals');
       return Promise.all((await this.approvals.pendingFor(identity)).map((a) => this.approvalView(a)));
@@ -183,7 +181,7 @@ export class AccountActionsService {
 
   /** Refusing needs no confirmation: it gives nothing away and can be asked again. Decided once, like an approval. */
   refuseApproval(ref: ActorRef, approvalId: string): Promise<ActionResult> {
-    return this.speaking(async () => {
+    return this.withUserMessage(async () => {
       const actor = await this.resolve(ref);
       const identity = await this.linkedIdentity(actor, 'refuse');
       const { approval, target } = await this.approvalTarget(actor, approvalId);
@@ -193,7 +191,7 @@ export class AccountActionsService {
       if (!decided) throw new DomainError('APPROVAL_DECIDED', 'This approval was already decided.');
       await this.record(actor, 'refuse', personTarget(target), 'done', null, { approvalId: approval.id });
       await this.tellRequester(decided, 'refused', 'notice.approval_refused', { approverName: identity.displayName });
-      return { action: 'approve', text: this.messages.render('done.refuse', { name: approval.targetName ?? approval.targetLogin }), target: this.view(target), approvalId: approval.id };
+      return { action: 'refuse', text: this.messages.render('done.refuse', { name: approval.targetName ?? approval.targetLogin }), target: this.view(target), approvalId: approval.id };
     });
   }
 
@@ -208,7 +206,7 @@ export class AccountActionsService {
     return this.confirmation(actor, 'renewal_code', target, { targetId: target.id, targetLogin: target.login }, 'preview.renewal_code', {});
   }
 
-  private async doRenewal(actor: Actor, p: Payload): Promise<ActionResult> {
+  private async doRenewal(actor: Actor, p: ConfirmationPayload): Promise<ActionResult> {
     const identity = await this.linkedIdentity(actor, 'renewal_code');
     const target = await this.sameTarget(actor, p, 'renewal_code');
     await this.decideOrRefuse(actor, 'renewal_code', target, renewalCodeDecision(identity, target, await this.levelOfPerson(target)));
@@ -231,7 +229,7 @@ export class AccountActionsService {
     });
   }
 
-  private async doBlock(actor: Actor, p: Payload, block: boolean): Promise<ActionResult> {
+  private async doBlock(actor: Actor, p: ConfirmationPayload, block: boolean): Promise<ActionResult> {
     const action = block ? 'block' : 'unblock';
     const identity = await this.linkedIdentity(actor, action);
     const target = await this.sameTarget(actor, p, action);
@@ -297,7 +295,7 @@ export class AccountActionsService {
       targetLogin: own.login,
       services: offered.map((c) => c.service),
       masked: Object.fromEntries(offered.map((c) => [c.service, c.masked])),
-    } satisfies Payload);
+    } satisfies ConfirmationPayload);
     return {
       kind: 'confirm',
       action: 'self_reset',
@@ -321,7 +319,7 @@ export class AccountActionsService {
       classIds: input.classIds,
       targetName: input.targetName,
       targetEntUserId: input.targetEntUserId,
-    } satisfies Payload);
+    } satisfies ConfirmationPayload);
     return {
       kind: 'confirm',
       action: 'approval_request',
@@ -332,20 +330,20 @@ export class AccountActionsService {
     };
   }
 
-  private chooseService(actor: Actor, offered: ResetService[], chosen: ResetService | null): ResetService {
+  private chooseService(offered: ResetService[], chosen: ResetService | null): ResetService {
     if (chosen && offered.includes(chosen)) return chosen;
     if (!chosen && offered.length === 1) return offered[0];
     throw this.refusalError('channel_required', {}, `Choose where the ENT sends its code: ${offered.join(' or ')}.`);
   }
 
-  private async doSelfReset(actor: Actor, p: Payload, service: ResetService): Promise<ActionResult> {
+  private async doSelfReset(actor: Actor, p: ConfirmationPayload, service: ResetService): Promise<ActionResult> {
     const target = { entUserId: p.targetId!, login: p.targetLogin! };
     await this.withUse(actor, 'self_reset', target, () => this.ent.forgotPassword(p.targetLogin!, service));
     await this.record(actor, 'self_reset', target, 'done', null, { service });
     return { action: 'self_reset', text: this.messages.render('done.self_reset', { isMail: service === 'mail', masked: p.masked?.[service] ?? null }), target: null };
   }
 
-  private async doApprovalRequest(actor: Actor, p: Payload): Promise<ActionResult> {
+  private async doApprovalRequest(actor: Actor, p: ConfirmationPayload): Promise<ActionResult> {
     const target: AuditTarget = { entUserId: p.targetEntUserId ?? null, login: p.targetLogin, name: p.targetName ?? null };
     if (await this.approvals.findPending(p.targetLogin!, p.structureId!)) return this.refuse(actor, 'approval_request', target, 'approval_pending');
     await this.reserve(actor, 'approval_request', null, target);
@@ -381,7 +379,7 @@ export class AccountActionsService {
     });
   }
 
-  private async doApprove(actor: Actor, p: Payload): Promise<ActionResult> {
+  private async doApprove(actor: Actor, p: ConfirmationPayload): Promise<ActionResult> {
     const identity = await this.linkedIdentity(actor, 'approve');
     const { approval, target } = await this.approvalTarget(actor, p.approvalId!);
     if (target.id !== p.targetId) throw new DomainError('ACCOUNT_NOT_FOUND', 'The account changed since the preview.');
@@ -504,13 +502,13 @@ export class AccountActionsService {
   }
 
   /** The account the confirmation was issued for, looked up again: it may have changed in two minutes. */
-  private async sameTarget(actor: Actor, p: Payload, action: ConfirmableAction): Promise<EntPerson> {
+  private async sameTarget(actor: Actor, p: ConfirmationPayload, action: ConfirmableAction): Promise<EntPerson> {
     const found = await this.findTarget(actor, { login: p.targetLogin! }, action);
     if ('choose' in found || found.person.id !== p.targetId) throw new DomainError('ACCOUNT_NOT_FOUND', 'The account changed since the preview.');
     return found.person;
   }
 
-  private async confirmation(actor: Actor, action: ConfirmableAction, target: EntPerson, payload: Payload, key: MessageKey, context: MessageContext): Promise<Preview> {
+  private async confirmation(actor: Actor, action: ConfirmableAction, target: EntPerson, payload: ConfirmationPayload, key: MessageKey, context: MessageContext): Promise<Preview> {
     const confirmation = await this.confirmations.issue(actor.key, action, payload);
     return { kind: 'confirm', action, text: this.messages.render(key, { ...this.personContext(target), ...context }), target: this.view(target), channels: [], confirmation };
   }
@@ -584,7 +582,7 @@ export class AccountActionsService {
   }
 
   /** Every DomainError leaves with a French sentence for the chat. */
-  private async speaking<T>(run: () => Promise<T>): Promise<T> {
+  private async withUserMessage<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {

@@ -114,7 +114,6 @@ export class ApprovalsService {
       .update()
       .set({ status: to, decidedBy: by?.entUserId ?? null, decidedByName: by?.name ?? null, decidedAt: now })
       .where(`id = :id AND status = 'pending' AND expires_at > :now`, { id, now })
-      .returning('*')
       .execute();
     return result.affected ? this.get(id) : null;
   }

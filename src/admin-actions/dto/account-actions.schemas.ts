@@ -67,3 +67,5 @@ export const callbackQuerySchema = z.object({
 export type ActionRequestInput = z.output<typeof actionRequestSchema>;
 export type ConfirmInput = z.output<typeof confirmSchema>;
 export type AuditQuery = z.output<typeof auditQuerySchema>;
+export type LinkOfferInput = z.output<typeof linkOfferSchema>;
+export type IdentityParams = z.output<typeof identityParamsSchema>;

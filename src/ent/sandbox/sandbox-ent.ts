@@ -100,7 +100,7 @@ export class SandboxEnt {
     return user;
   }
 
-  async identity(user: SandboxUserEntity): Promise<EntIdentity> {
+  identity(user: SandboxUserEntity): EntIdentity {
     return {
       id: user.id,
       login: user.login,
@@ -227,7 +227,8 @@ export class SandboxEnt {
       return { kind: 'activation', ticket: await this.issueToken('activation_ticket', user.id), login: user.login };
     }
     if (await verifyPassword(password, user.passwordHash)) return { kind: 'logged_in', user };
-    const code = await this.liveCodes(user.id).then((codes) => codes.find((c) => c.codeDigest === this.secrets.digest(`${user.id}:${password}`, CODE_PURPOSE)));
+    const digest = this.secrets.digest(`${user.id}:${password}`, CODE_PURPOSE);
+    const code = (await this.liveCodes(user.id)).find((c) => c.codeDigest === digest);
     if (code) return { kind: 'reset', ticket: await this.issueToken('reset_ticket', user.id, { codeId: code.id }), login: user.login };
     await this.countFailure(user.id);
     return { kind: 'refused' };

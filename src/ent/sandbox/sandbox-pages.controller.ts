@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { z } from 'zod';
@@ -101,7 +101,6 @@ export class SandboxPagesController {
   }
 
   @Post('mailbox')
-  @HttpCode(200)
   async mailbox(@Body() body: unknown, @Res() res: Response): Promise<void> {
     const form = mailboxForm.safeParse(body ?? {});
     if (!form.success) return this.send(res, 400, 'mailbox', {});
