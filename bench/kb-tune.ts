@@ -12,7 +12,7 @@ import { CommonModule } from '../src/common/common.module';
 import { loadConfig } from '../src/config/config';
 import { ConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
-import { OTHER_INTENT } from '../src/kb/intents';
+import { OTHER_INTENT } from '../src/routing/intents';
 import { KbModule } from '../src/kb/kb.module';
 import { KnowledgeBase } from '../src/kb/knowledge-base';
 import { decide, DecisionPolicy } from '../src/kb/understanding/decision';

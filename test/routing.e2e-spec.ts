@@ -1,9 +1,9 @@
 import { readDirectoryFile } from '../src/directory/directory-import';
 import { DEMO_DIRECTORY_FILE, DEMO_TICKETS } from '../src/demo/demo-data';
-import { INTENT_IDS, INTENT_SPEC, OTHER_INTENT } from '../src/kb/intents';
+import { INTENT_IDS, INTENT_SPEC, OTHER_INTENT } from '../src/routing/intents';
 import { KnowledgeBase } from '../src/kb/knowledge-base';
 import { matchingRow, routeFor } from '../src/routing/route-table';
-import { Profile, PROFILES } from '../src/tickets/ticket.entity';
+import { Profile, PROFILES } from '../src/directory/profiles';
 import { createTicket, JEAN_MOULIN, PEOPLE } from './factories/ticket.factory';
 import { DRIVERS, TestApp, TestStore } from './support/test-app';
 import { DataSource } from 'typeorm';

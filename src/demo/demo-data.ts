@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Priority } from '../tickets/ticket.entity';
+import { Priority } from '../routing/routing-rules';
 
 /** The demo académie's directory: the same format as any directory import. */
 export const DEMO_DIRECTORY_FILE = join(__dirname, 'demo-directory.yaml');

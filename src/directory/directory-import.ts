@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { EntityManager } from 'typeorm';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { PROFILES } from '../tickets/ticket.entity';
+import { PROFILES } from './profiles';
 import { ROLES, SCHOOL_LEVELS } from './directory.entities';
 
 const text = (max = 200) => z.string().trim().min(1).max(max);

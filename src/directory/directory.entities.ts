@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Profile } from '../tickets/ticket.entity';
+import { Profile } from './profiles';
 
 @Entity({ name: 'academies' })
 export class AcademyEntity {

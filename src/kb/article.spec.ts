@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROFILES, Profile } from '../tickets/ticket.entity';
+import { PROFILES, Profile } from '../directory/profiles';
 import { ARTICLES_DIR, KbArticleError, loadArticles, parseArticle, renderAnswer } from './article';
-import { ANSWERABLE_INTENT_IDS } from './intents';
+import { ANSWERABLE_INTENT_IDS } from '../routing/intents';
 
 const articles = loadArticles();
 const GROUPS: Record<string, Profile[]> = {

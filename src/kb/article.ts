@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { Profile } from '../tickets/ticket.entity';
-import { ANSWERABLE_INTENT_IDS, categoryOf } from './intents';
+import { Profile } from '../directory/profiles';
+import { ANSWERABLE_INTENT_IDS, categoryOf } from '../routing/intents';
 
 export const ARTICLES_DIR = join(__dirname, 'articles');
 

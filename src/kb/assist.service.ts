@@ -6,10 +6,10 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { DirectoryService } from '../directory/directory.service';
 import { routeFor } from '../routing/route-table';
-import { Profile } from '../tickets/ticket.entity';
+import { Profile } from '../directory/profiles';
 import { renderAnswer } from './article';
 import { AssistInput, StatsQuery } from './dto/assist.schemas';
-import { OTHER_INTENT, Tier } from './intents';
+import { OTHER_INTENT, Tier } from '../routing/intents';
 import { KnowledgeBase } from './knowledge-base';
 import { Classification, IntentClassifier } from './understanding/intent-classifier';
 

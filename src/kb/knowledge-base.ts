@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ARTICLES_DIR, KbArticle, KbArticleError, loadArticles } from './article';
-import { OTHER_INTENT } from './intents';
+import { OTHER_INTENT } from '../routing/intents';
 
 export const OUT_OF_SCOPE_FILE = join(__dirname, 'out-of-scope.yaml');
 

@@ -1,7 +1,5 @@
-import { categoryOf, INTENT_SPEC, IntentId, Tier } from '../kb/intents';
-import { Profile } from '../tickets/ticket.entity';
-
-const PEN: readonly Profile[] = ['Teacher', 'Personnel'];
+import { categoryOf, INTENT_SPEC, IntentId, Tier } from './intents';
+import { PEN_PROFILES, Profile } from '../directory/profiles';
 
 export type RouteRule = (typeof INTENT_SPEC.routes.table)[number];
 
@@ -29,6 +27,6 @@ export function matchingRow(intent: IntentId, profile: Profile | null, table: re
 function profileMatches(rule: RouteRule['profile'], profile: Profile | null): boolean {
   if (rule === '*') return true;
   if (rule === null) return profile === null;
-  if (rule === 'PEN') return profile !== null && PEN.includes(profile);
+  if (rule === 'PEN') return profile !== null && PEN_PROFILES.includes(profile);
   return rule === profile;
 }

@@ -2,9 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { INTENT_SPEC } from '../kb/intents';
+import { INTENT_SPEC } from './intents';
 import { ROLES } from '../directory/directory.entities';
-import { PRIORITIES, QUEUE_KINDS } from '../tickets/ticket.entity';
+
+/** Where a ticket waits: a school, a circonscription, the académie's SSU, the editor, or nowhere (redirected). */
+export const QUEUE_KINDS = ['school', 'circonscription', 'academy', 'editor', 'none'] as const;
+export type QueueKind = (typeof QUEUE_KINDS)[number];
+
+/** Ticket priorities, with the ENT's words; each has its SLA policy per tier. */
+export const PRIORITIES = ['mineur', 'majeur', 'bloquant'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 export const DEFAULT_ROUTING_RULES_FILE = join(__dirname, 'routing-rules.yaml');
 

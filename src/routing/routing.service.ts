@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { DirectoryService } from '../directory/directory.service';
-import { OTHER_INTENT } from '../kb/intents';
-import { Profile, QueueKind } from '../tickets/ticket.entity';
+import { OTHER_INTENT } from './intents';
+import { Profile } from '../directory/profiles';
+import { QueueKind } from './routing-rules';
 import { routeFor } from './route-table';
 import { loadRoutingRules, RoutingRules, TierRule } from './routing-rules';
 

@@ -1,16 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Profile } from '../directory/profiles';
+import { Priority, QueueKind } from '../routing/routing-rules';
 
 export const SOURCE_CHANNELS = ['ent', 'slack', 'discord', 'web', 'api'] as const;
 export type SourceChannel = (typeof SOURCE_CHANNELS)[number];
 
-export const PROFILES = ['Teacher', 'Personnel', 'Relative', 'Student', 'Guest'] as const;
-export type Profile = (typeof PROFILES)[number];
-
-export const QUEUE_KINDS = ['school', 'circonscription', 'academy', 'editor', 'none'] as const;
-export type QueueKind = (typeof QUEUE_KINDS)[number];
-
-export const PRIORITIES = ['mineur', 'majeur', 'bloquant'] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 @Entity({ name: 'tickets' })
 export class TicketEntity {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textField } from '../../common/text-field';
-import { PROFILES } from '../../tickets/ticket.entity';
+import { PROFILES } from '../../directory/profiles';
 
 const entId = z.union([textField(1, 128), z.number().int().nonnegative()]).transform(String);
 

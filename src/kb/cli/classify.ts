@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../../config/config';
 import { ConfigModule } from '../../config/config.module';
 import { DatabaseModule } from '../../database/database.module';
 import { routeFor } from '../../routing/route-table';
-import { PROFILES } from '../../tickets/ticket.entity';
+import { PROFILES } from '../../directory/profiles';
 import { KbModule } from '../kb.module';
 import { IntentClassifier } from '../understanding/intent-classifier';
 

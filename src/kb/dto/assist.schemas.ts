@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasNoNul, NUL_MESSAGE, textField } from '../../common/text-field';
-import { PROFILES } from '../../tickets/ticket.entity';
+import { PROFILES } from '../../directory/profiles';
 
 /** Longest question accepted: a long, rambling message fits; a pasted document does not. */
 export const MAX_QUESTION_CHARS = 4000;

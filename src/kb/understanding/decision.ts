@@ -1,4 +1,4 @@
-import { OTHER_INTENT } from '../intents';
+import { OTHER_INTENT } from '../../routing/intents';
 import { LabelScore } from './intent-model';
 
 /** When the classifier says "other" (no self-service answer) rather than its best article. Tuned with `npm run kb:tune`. */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JsonLogger } from '../../common/logging/json-logger';
-import { Profile } from '../../tickets/ticket.entity';
-import { categoryOf, OTHER_INTENT } from '../intents';
+import { Profile } from '../../directory/profiles';
+import { categoryOf, OTHER_INTENT } from '../../routing/intents';
 import { KnowledgeBase } from '../knowledge-base';
 import { decide } from './decision';
 import { IntentModel } from './intent-model';

@@ -10,7 +10,7 @@
  * probabilities: the confidence the API reports and the classifier thresholds.
  */
 
-import { OTHER_INTENT } from '../intents';
+import { OTHER_INTENT } from '../../routing/intents';
 
 export interface LabelledPhrase {
   label: string;

@@ -1,4 +1,4 @@
-import { Profile } from '../../tickets/ticket.entity';
+import { Profile } from '../../directory/profiles';
 
 /**
  * Guesses who is writing from what they say about themselves ("je suis la

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Priority, TicketEntity } from '../../tickets/ticket.entity';
+import { TicketEntity } from '../../tickets/ticket.entity';
+import { Priority } from '../routing-rules';
 import { TICKET_STATUS } from '../../tickets/ticket-status';
 import { RoutingService } from '../routing.service';
 import { WorkingCalendar } from './working-calendar';

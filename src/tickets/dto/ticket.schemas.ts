@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { textField } from '../../common/text-field';
 import { MESSAGE_VISIBILITIES } from '../ticket-message.entity';
-import { PRIORITIES, PROFILES, SOURCE_CHANNELS } from '../ticket.entity';
+import { SOURCE_CHANNELS } from '../ticket.entity';
+import { PRIORITIES } from '../../routing/routing-rules';
+import { PROFILES } from '../../directory/profiles';
 import { TICKET_STATUSES, TRANSITIONS } from '../ticket-status';
 
 const entId = textField(1, 128).regex(/^[\w.@:-]+$/, 'letters, digits and . _ @ : - only');

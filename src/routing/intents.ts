@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { PROFILES } from '../tickets/ticket.entity';
+import { PROFILES } from '../directory/profiles';
 import spec from './spec/intents.json';
 
 /**
  * The intent catalogue and routing table, kept verbatim from the shared spec
- * (src/kb/spec/intents.json; a test checks it still matches). Validated here
+ * (src/routing/spec/intents.json; a test checks it still matches). Validated here
  * so a bad edit stops the boot.
  */
 const routeRuleSchema = z
