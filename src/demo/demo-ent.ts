@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ENT_PROFILES } from '../ent/ent-port';
+import { PROFILES } from '../directory/profiles';
 
 /** The demo académie as its ENT knows it (the sandbox ENT, and the tests' entcore stand-in). */
 export const DEMO_ENT_FILE = join(__dirname, 'demo-ent.yaml');
@@ -19,7 +19,7 @@ export const demoEntSchema = z
         login: z.string().regex(/^[a-z0-9.-]{2,64}$/),
         firstName: z.string().min(1),
         lastName: z.string().min(1),
-        profile: z.enum(ENT_PROFILES),
+        profile: z.enum(PROFILES),
         source: z.string().min(1),
         structures: z.array(id).default([]),
         classes: z.array(id).default([]),
@@ -30,7 +30,7 @@ export const demoEntSchema = z
         activationCode: z.string().min(6).optional(),
       }).strict(),
     ),
-    profileBlocks: z.array(z.object({ structure: id, profile: z.enum(ENT_PROFILES) })).default([]),
+    profileBlocks: z.array(z.object({ structure: id, profile: z.enum(PROFILES) })).default([]),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/errors';
+import { Profile } from '../directory/profiles';
 
 /**
  * What Relais asks of the ENT for guarded account actions, whichever ENT answers:
@@ -7,8 +8,8 @@ import { DomainError } from '../common/errors';
  * grant of the person who asks, so the ENT applies its own rights on top of ours.
  */
 
-export const ENT_PROFILES = ['Teacher', 'Personnel', 'Relative', 'Student', 'Guest'] as const;
-export type EntProfile = (typeof ENT_PROFILES)[number];
+/** ENT profiles are the directory's (`src/directory/profiles.ts`). */
+export type EntProfile = Profile;
 
 /** ENT functions that matter here: SUPER_ADMIN (ADMC) and ADMIN_LOCAL (ADML, scoped to structures). */
 export const SUPER_ADMIN = 'SUPER_ADMIN';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENT_PROFILES } from '../../ent/ent-port';
+import { PROFILES } from '../../directory/profiles';
 import { CHAT_CHANNELS, chatIdentitySchema } from '../actor';
 
 const login = z.string().trim().regex(/^[\w.@-]{1,128}$/, 'an ENT login').describe('ENT login of the account');
@@ -20,7 +20,7 @@ export const actionRequestSchema = z.discriminatedUnion('action', [
       action: z.literal('self_reset'),
       login: login.nullish().describe('the account, when the person is not linked or asks for someone else'),
       structureId: structureId.nullish(),
-      profile: z.enum(ENT_PROFILES).nullish().describe('the profile the person states, when not linked'),
+      profile: z.enum(PROFILES).nullish().describe('the profile the person states, when not linked'),
     })
     .strict(),
   z.object({ action: z.literal('approve'), approvalId: z.uuid() }).strict(),

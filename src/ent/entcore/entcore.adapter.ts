@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Clock } from '../../common/clock';
+import { PROFILES } from '../../directory/profiles';
 import { DomainError } from '../../common/errors';
 import {
   ChannelsAnswer,
-  ENT_PROFILES,
   EntFunction,
   EntGrant,
   EntIdentity,
@@ -31,7 +31,7 @@ const tokenResponse = z.object({
   expires_in: z.coerce.number().positive().optional(),
 });
 
-const profile = z.enum(ENT_PROFILES);
+const profile = z.enum(PROFILES);
 
 /** userinfo v2.1 is the session as the ENT keeps it; functions are keyed by code. */
 const userInfo = z.object({
