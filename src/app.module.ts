@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { CommonModule } from './common/common.module';
@@ -10,12 +10,14 @@ import { HealthController } from './health/health.controller';
 import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
-import { EscalationModule } from './routing/escalation.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { AdminActionsModule } from './admin-actions/admin-actions.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
   clock?: Clock;
+  /** More capabilities plugged in (a test's notification channel). */
+  modules?: (Type | DynamicModule)[];
 }
 
 @Module({})
@@ -30,10 +32,11 @@ export class AppModule {
         QueueModule,
         KbModule,
         TicketsModule,
-        EscalationModule,
+        NotificationsModule,
         EntModule,
         AdminActionsModule,
         DemoModule,
+        ...(options.modules ?? []),
       ],
       controllers: [HealthController],
     };

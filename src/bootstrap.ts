@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
 import { AllExceptionsFilter } from './common/http/exception.filter';
+import { useBodyParsing } from './common/http/body-parsing';
+import { answerClientErrors } from './common/http/client-error';
 import { requestContext } from './common/http/request-context.middleware';
 import { JsonLogger } from './common/logging/json-logger';
 
@@ -12,14 +14,16 @@ import { JsonLogger } from './common/logging/json-logger';
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
   const logger = new JsonLogger(config.logLevel);
   // rawBody: signed webhooks (ENT intake, Slack) are verified over the exact bytes received.
+  // bodyParser: false, the parsers are registered below, after the request id, in a set order.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     logger,
     rawBody: true,
-    bodyParser: true,
+    bodyParser: false,
     abortOnError: false,
   });
-  app.useBodyParser('json', { limit: '256kb' });
   app.use(requestContext(logger));
+  useBodyParsing(app);
+  answerClientErrors(app.getHttpServer(), logger);
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
-import { signEntRequest } from '../src/ent/ent-signature';
+import { signRelaisRequest } from '../src/common/relais-signature';
+import { eventually } from './support/http-target';
+import { MovingClock } from './support/moving-clock';
 import { DRIVERS, TEST_ENT_SECRET, TestApp, TestStore } from './support/test-app';
 
 const URL = '/api/v1/intake/ent/tickets';
@@ -25,9 +27,11 @@ describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () =>
   let t: TestApp;
   let backOffice: string;
 
+  // Monday 23 November 2026, 10:00 in Paris: inside school working hours, so SLA clocks run.
+  const clock = new MovingClock(new Date('2026-11-23T09:00:00Z'));
   beforeAll(async () => {
     store = await TestStore.create();
-    t = await TestApp.start(store);
+    t = await TestApp.start(store, { clock });
     backOffice = await t.apiKey(['tickets:read_all']);
   });
   afterAll(async () => {
@@ -35,14 +39,14 @@ describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () =>
     await store?.destroy();
   });
 
-  const now = () => Math.floor(Date.now() / 1000);
+  const now = () => Math.floor(clock.now().getTime() / 1000);
   const send = (raw: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) => {
     const timestamp = options.timestamp ?? now();
     return t.http
       .post(URL)
       .set('Content-Type', 'application/json')
       .set('X-Relais-Timestamp', String(timestamp))
-      .set('X-Relais-Signature', options.signature ?? signEntRequest(options.secret ?? TEST_ENT_SECRET, timestamp, raw))
+      .set('X-Relais-Signature', options.signature ?? signRelaisRequest(options.secret ?? TEST_ENT_SECRET, timestamp, raw))
       .send(raw);
   };
   const count = async (table: string, where = 'true') =>
@@ -90,9 +94,46 @@ describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () =>
     const update = history.body.items.find((e: { type: string }) => e.type === 'updated_from_source');
     expect(update).toMatchObject({
       actor: { kind: 'integration', id: 'ent' },
-      before: { status: 'new', subject: 'Blog de la classe inaccessible' },
-      after: { status: 'opened', subject: 'Blog de CE2 inaccessible' },
+      before: { subject: 'Blog de la classe inaccessible' },
+      after: { subject: 'Blog de CE2 inaccessible' },
     });
+    // The status moves through the status rules, as any other change.
+    expect(history.body.items.find((e: { type: string }) => e.type === 'status_changed')).toMatchObject({
+      actor: { kind: 'integration', id: 'ent' },
+      before: { status: 'new' },
+      after: { status: 'opened' },
+    });
+  });
+
+  it("pauses the SLA clock when the ENT waits for the user, resumes it on the next move, and tells the group of both", async () => {
+    const created = await send(JSON.stringify(entTicket({ id: 'ent-5005', status: 2 }))).expect(201);
+    const read = async () => (await t.http.get(`/api/v1/tickets/${created.body.reference}`).set('Authorization', backOffice).expect(200)).body;
+    const before = await read();
+    expect(before.sla).toMatchObject({ paused: false, firstResponseDueAt: expect.any(String) });
+
+    await send(JSON.stringify(entTicket({ id: 'ent-5005', status: 5 }))).expect(200);
+    expect(await read()).toMatchObject({ status: 'waiting_for_user', sla: { paused: true } });
+    clock.advance(3_600_000);
+    await send(JSON.stringify(entTicket({ id: 'ent-5005', status: 2 }))).expect(200);
+    const after = await read();
+    expect(after).toMatchObject({ status: 'opened', sla: { paused: false } });
+    // The clock stood still for the hour of the pause: each deadline moved one hour later.
+    for (const field of ['firstResponseDueAt', 'resolutionDueAt'] as const) {
+      const shift = new Date(after.sla[field]).getTime() - new Date(before.sla[field]).getTime();
+      expect(shift).toBeGreaterThanOrEqual(3_600_000);
+      expect(shift).toBeLessThan(3_600_000 + 10_000);
+    }
+
+    const groupHeard = async () => {
+      const items = (await t.http.get(`/api/v1/tickets/${created.body.reference}/history`).set('Authorization', backOffice).expect(200)).body.items;
+      const told = items.filter((e: { type: string; after: { address?: string } }) => e.type === 'notification_delivered' && e.after.address === 'group');
+      return told.length >= 3 && told.map((e: { after: { text: string } }) => e.after.text);
+    };
+    const texts = await eventually(groupHeard, 10_000, 'the group told of both moves');
+    expect(texts.filter((text: string) => text.startsWith('Le ticket'))).toEqual([
+      `Le ticket ${created.body.reference} est maintenant «\u00a0en attente d’une réponse du demandeur\u00a0» dans l’ENT.`,
+      `Le ticket ${created.body.reference} est maintenant «\u00a0en cours de traitement\u00a0» dans l’ENT.`,
+    ]);
   });
 
   it('treats a replayed request as a no-op', async () => {
@@ -132,7 +173,7 @@ describe(`ENT Assistance intake (${DRIVERS.database} + ${DRIVERS.queue})`, () =>
   it('refuses a body changed after signing', async () => {
     const raw = JSON.stringify(entTicket({ id: 'ent-5005' }));
     const timestamp = now();
-    const signature = signEntRequest(TEST_ENT_SECRET, timestamp, raw);
+    const signature = signRelaisRequest(TEST_ENT_SECRET, timestamp, raw);
     await send(raw.replace('ent-5005', 'ent-5006'), { timestamp, signature }).expect(401);
   });
 

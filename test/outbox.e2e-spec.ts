@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { signEntRequest } from '../src/ent/ent-signature';
+import { signRelaisRequest } from '../src/common/relais-signature';
 import { createTicket, PEOPLE } from './factories/ticket.factory';
 import { eventually, HttpTarget } from './support/http-target';
 import { createApiKey, ServiceProcess } from './support/service-process';
@@ -75,7 +75,7 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       expect(new Set(calls.map((c) => c.headers['x-relais-delivery'])).size).toBe(1);
       for (const call of calls) {
         const timestamp = Number(call.headers['x-relais-timestamp']);
-        expect(call.headers['x-relais-signature']).toBe(signEntRequest(WEBHOOK_SECRET, timestamp, call.body));
+        expect(call.headers['x-relais-signature']).toBe(signRelaisRequest(WEBHOOK_SECRET, timestamp, call.body));
       }
       expect(JSON.parse(calls[2].body)).toMatchObject({
         id_ent: reference,
@@ -88,8 +88,12 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
         motif_escalade: expect.stringContaining('escalade par'),
       });
       const history = (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', backOffice).expect(200)).body.items;
-      expect(history.filter((e: { type: string; after: { target?: string } }) => e.type === 'notification_delivered' && e.after.target === 'academic_support'))
-        .toEqual([expect.objectContaining({ after: expect.objectContaining({ transport: 'webhook', attempts: 3 }) })]);
+      expect(history.filter((e: { type: string; after: { address?: string } }) => e.type === 'notification_delivered' && e.after.address === 'academy'))
+        .toEqual([expect.objectContaining({ after: expect.objectContaining({ channel: 'webhook', attempts: 3 }) })]);
+      expect(history.find((e: { type: string }) => e.type === 'escalation_settled')).toMatchObject({
+        before: { escalationStatus: 'in_progress' },
+        after: { escalationStatus: 'successful' },
+      });
     });
 
     it('keeps what cannot be delivered as a dead letter, marks the escalation failed, and retries on demand', async () => {
@@ -103,7 +107,7 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       const dead = (await t.http.get('/api/v1/notifications/dead-letters').set('Authorization', operator).expect(200)).body.items;
       const ticketId = (await read(reference)).id;
       const letter = dead.find((d: { ticketId: string }) => d.ticketId === ticketId);
-      expect(letter).toMatchObject({ kind: 'ticket_escalated', target: 'academic_support', transport: 'webhook', attempts: 4, lastError: expect.stringContaining('HTTP 503') });
+      expect(letter).toMatchObject({ event: 'escalated', address: { kind: 'academy' }, channel: 'webhook', attempts: 4, lastError: expect.stringContaining('HTTP 503') });
 
       target.reply(INCIDENTS, { status: 200 });
       await t.http.post(`/api/v1/notifications/dead-letters/${letter.id}/retry`).set('Authorization', operator).expect(202);
@@ -121,17 +125,17 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       });
       const timestamp = Math.floor(Date.now() / 1000);
       const intake = await t.http.post('/api/v1/intake/ent/tickets').set('Content-Type', 'application/json')
-        .set('X-Relais-Timestamp', String(timestamp)).set('X-Relais-Signature', signEntRequest(TEST_ENT_SECRET, timestamp, raw)).send(raw).expect(201);
+        .set('X-Relais-Timestamp', String(timestamp)).set('X-Relais-Signature', signRelaisRequest(TEST_ENT_SECRET, timestamp, raw)).send(raw).expect(201);
       const reference = intake.body.reference;
       const director = { 'X-On-Behalf-Of': PEOPLE.directorJeanMoulin.entUserId };
+      const puts = () => target.requests.filter((r) => r.method === 'PUT' && r.path === '/support/ticket/ent-7001');
       await t.http.post(`/api/v1/tickets/${reference}/messages`).set('Authorization', writer).set(director).send({ body: 'Voici un nouveau code de renouvellement : demande-le à ta maîtresse.' }).expect(201);
       await t.http.post(`/api/v1/tickets/${reference}/messages`).set('Authorization', writer).set(director).send({ body: 'note interne', visibility: 'internal' }).expect(201);
+      // The ENT gets the ticket's status as it is when the update leaves: wait for the answer's before resolving.
+      await eventually(() => puts().length >= 1, 10_000, 'the answer sent to the ENT');
       await t.http.post(`/api/v1/tickets/${reference}/transitions`).set('Authorization', writer).set(director).send({ action: 'resolve' }).expect(200);
 
-      const updates = await eventually(() => {
-        const puts = target.requests.filter((r) => r.method === 'PUT' && r.path === '/support/ticket/ent-7001');
-        return puts.length >= 2 && puts;
-      }, 10_000, 'the ENT updates');
+      const updates = await eventually(() => puts().length >= 2 && puts(), 10_000, 'the ENT updates');
       await new Promise((r) => setTimeout(r, 300));
       const bodies = target.requests.filter((r) => r.path === '/support/ticket/ent-7001').map((r) => JSON.parse(r.body));
       // The public answer (opening the ticket) and the resolution; never the internal note.
@@ -151,14 +155,22 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       expect(target.requests.slice(before).filter((r) => r.path.startsWith('/support'))).toEqual([]);
     });
 
-    it('writes the notifications in the same transaction as the change', async () => {
+    it('records nothing, so tells nobody, of a change that fails', async () => {
       const db = t.app.get(DataSource);
       const reference = await createTicket(t, writer, { requester: PEOPLE.pupil });
-      // A change that fails (illegal transition) leaves no notification behind.
-      const count = async () => (await db.query(`SELECT count(*)::int AS n FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.reference = $1`, [reference]))[0].n;
-      const before = await count();
+      const count = async () =>
+        (await db.query(
+          `SELECT (SELECT count(*) FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.reference = $1)::int AS notifications,
+                  (SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.reference = $1)::int AS events`,
+          [reference],
+        ))[0];
+      const before = await eventually(async () => {
+        const c = await count();
+        return c.notifications === 2 && c;
+      }, 10_000, 'the creation told');
       await t.http.post(`/api/v1/tickets/${reference}/transitions`).set('Authorization', writer).set({ 'X-On-Behalf-Of': PEOPLE.directorJeanMoulin.entUserId }).send({ action: 'reopen' }).expect(409);
-      expect(await count()).toBe(before);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await count()).toEqual(before);
     });
   });
 

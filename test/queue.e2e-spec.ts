@@ -8,10 +8,9 @@ import { loadConfig } from '../src/config/config';
 import { ConfigModule } from '../src/config/config.module';
 import { BullDriver } from '../src/queue/bull.driver';
 import { InProcessDriver } from '../src/queue/in-process.driver';
-import { defineJob, JobContext, OnJob, UnrecoverableJobError } from '../src/queue/job';
+import { defineJob, JobContext, JobsModule, OnJob, UnrecoverableJobError } from '../src/queue/job';
 import { JobDriver, RunJob } from '../src/queue/job-driver';
-import { JobRegistrationError } from '../src/queue/job-queue.service';
-import { ALL_JOBS, JOBS } from '../src/queue/jobs.registry';
+import { JobQueue, JobRegistrationError } from '../src/queue/job-queue.service';
 import { QueueModule } from '../src/queue/queue.module';
 import { DRIVERS } from './support/test-app';
 
@@ -126,15 +125,16 @@ describe('job registration at boot', () => {
   // Registration is checked before any driver starts; the in-process driver keeps these
   // boot-and-stop-at-once cases off Redis, where an instant close can race Bull's start-up.
   const config = () => loadConfig({ ...process.env, REDIS_URL: undefined, LOG_LEVEL: 'silent' });
+  const declared = defineJob({ name: 'test.declared', schema: z.object({}), attempts: 1, backoffMs: 10 });
 
   @Injectable()
-  class PurgeHandlerA {
-    @OnJob(JOBS.purgeIdempotencyKeys)
+  class HandlerA {
+    @OnJob(declared)
     async run(): Promise<void> {}
   }
   @Injectable()
-  class PurgeHandlerB {
-    @OnJob(JOBS.purgeIdempotencyKeys)
+  class HandlerB {
+    @OnJob(declared)
     async run(): Promise<void> {}
   }
   @Injectable()
@@ -142,41 +142,53 @@ describe('job registration at boot', () => {
     @OnJob(probeJob)
     async run(): Promise<void> {}
   }
-  /** One handler for every declared job except the purge, which each case supplies (or not). */
-  @Injectable()
-  class OtherJobs {}
-  for (const job of ALL_JOBS.filter((j) => j !== JOBS.purgeIdempotencyKeys)) {
-    const method = `run_${job.name.replace(/\W/g, '_')}`;
-    Object.defineProperty(OtherJobs.prototype, method, { value: async () => undefined });
-    OnJob(job)(OtherJobs.prototype, method, Object.getOwnPropertyDescriptor(OtherJobs.prototype, method)!);
-  }
 
-  async function boot(providers: (new () => object)[]) {
+  /** A capability that declares `declared`, with the given handlers. */
+  async function boot(providers: (new () => object)[], declarations = [JobsModule.declare(declared)]) {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config()), CommonModule, QueueModule],
-      providers: [OtherJobs, ...providers],
+      imports: [ConfigModule.forRoot(config()), CommonModule, QueueModule, ...declarations],
+      providers,
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     try {
       await app.init();
+      return app.get(JobQueue);
     } finally {
       await app.close();
     }
   }
 
-  it('fails when a job has no handler', async () => {
-    await expect(boot([])).rejects.toThrow(/maintenance.purge-idempotency-keys" has 0 handlers/);
+  it('fails when a declared job has no handler', async () => {
+    await expect(boot([])).rejects.toThrow(/job "test.declared" has 0 handlers/);
   });
 
   it('fails when a job has two handlers', async () => {
-    await expect(boot([PurgeHandlerA, PurgeHandlerB])).rejects.toThrow(JobRegistrationError);
+    await expect(boot([HandlerA, HandlerB])).rejects.toThrow(JobRegistrationError);
   });
 
   it('fails on a handler for an undeclared job', async () => {
-    await expect(boot([PurgeHandlerA, StrayHandler])).rejects.toThrow(/undeclared job "test.probe"/);
+    await expect(boot([HandlerA, StrayHandler])).rejects.toThrow(/undeclared job "test.probe"/);
   });
 
-  it('boots with exactly one handler per job', async () => {
-    await expect(boot([PurgeHandlerA])).resolves.toBeUndefined();
+  it('fails when two capabilities declare the same job', async () => {
+    await expect(boot([HandlerA], [JobsModule.declare(declared), JobsModule.declare(declared, probeJob)])).rejects.toThrow(/declared twice/);
+  });
+
+  it('boots with exactly one handler per declared job', async () => {
+    await expect(boot([HandlerA])).resolves.toBeInstanceOf(JobQueue);
+  });
+
+  it('refuses to queue a job nobody declared', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config()), CommonModule, QueueModule, JobsModule.declare(declared)],
+      providers: [HandlerA],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    try {
+      await expect(app.get(JobQueue).enqueue(probeJob, { n: 1 })).rejects.toThrow(/not declared/);
+    } finally {
+      await app.close();
+    }
   });
 });

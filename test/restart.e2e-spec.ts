@@ -1,4 +1,5 @@
 import { ticketBody } from './factories/ticket.factory';
+import { eventually } from './support/http-target';
 import { createApiKey, ServiceProcess } from './support/service-process';
 import { DRIVERS, TestStore } from './support/test-app';
 
@@ -22,6 +23,7 @@ describe(`killing the service (${DRIVERS.database})`, () => {
 
     // Tickets are created in a steady stream; the process is killed in the middle of it.
     const acknowledged: string[] = [];
+    let cut = 0;
     let stop = false;
     const client = async (n: number) => {
       for (let i = 0; !stop; i++) {
@@ -33,12 +35,13 @@ describe(`killing the service (${DRIVERS.database})`, () => {
           });
           if (res.status === 201) acknowledged.push(((await res.json()) as { reference: string }).reference);
         } catch {
-          return; // connection cut by the kill
+          cut++; // a request in flight, cut by the kill
+          return;
         }
       }
     };
     const clients = Array.from({ length: 8 }, (_, n) => client(n));
-    while (acknowledged.length < 40) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => acknowledged.length >= 40, 30_000, '40 acknowledged tickets');
     await service.kill();
     stop = true;
     await Promise.all(clients);
@@ -49,7 +52,8 @@ describe(`killing the service (${DRIVERS.database})`, () => {
       const res = await fetch(`${service.url}/api/v1/tickets/${reference}`, { headers });
       if (res.status !== 200) missing.push(`${reference}: ${res.status}`);
     }
-    expect(acknowledged.length).toBeGreaterThanOrEqual(40);
+    // The kill came mid-stream (requests were cut), and every ticket acknowledged before it is there.
+    expect(cut).toBeGreaterThan(0);
     expect(missing).toEqual([]);
 
     // And the restarted service keeps numbering after the last reference, without reuse.

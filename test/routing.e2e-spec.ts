@@ -5,6 +5,7 @@ import { KnowledgeBase } from '../src/kb/knowledge-base';
 import { matchingRow, routeFor } from '../src/routing/route-table';
 import { Profile, PROFILES } from '../src/directory/profiles';
 import { createTicket, JEAN_MOULIN, PEOPLE } from './factories/ticket.factory';
+import { eventually } from './support/http-target';
 import { DRIVERS, TestApp, TestStore } from './support/test-app';
 import { DataSource } from 'typeorm';
 
@@ -118,20 +119,28 @@ describe(`routing and escalation (${DRIVERS.database} + ${DRIVERS.queue})`, () =
     it('tells the assignee group and the requester, through the outbox', async () => {
       const reference = await createTicket(t, writer, { requester: PEOPLE.pupil, subject: 'mot de passe oublié', description: "j'ai oublié mon mot de passe" });
       const db = t.app.get(DataSource);
-      const rows: { target: string; kind: string; text: string; state: string; transport: string }[] = await db.query(
-        `SELECT o.target, o.kind, o.payload->>'text' AS text, o.state, o.transport
-           FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.reference = $1 ORDER BY o.target`,
-        [reference],
-      );
-      const requesterText = expect.stringMatching(new RegExp(`^Votre demande a bien été enregistrée sous la référence ${reference}\\.`));
-      // No chat adapter or outside channel here: both are kept on the history, delivered as they are written.
+      const rows = await eventually(async () => {
+        const found: { event: string; address: string; channel: string; state: string }[] = await db.query(
+          `SELECT o.event_type AS event, o.address->>'kind' AS address, o.channel, o.state
+             FROM outbox o JOIN tickets t ON t.id = o.ticket_id WHERE t.reference = $1 ORDER BY o.address->>'kind'`,
+          [reference],
+        );
+        return found.length === 2 && found.every((r) => r.state === 'delivered') && found;
+      }, 10_000, 'both notifications delivered');
+      // No chat adapter or outside channel here: both are kept on the history, with their text.
       expect(rows).toEqual([
-        { target: 'assignee_group', kind: 'ticket_created', text: expect.stringContaining(reference), state: 'delivered', transport: 'timeline' },
-        { target: 'requester', kind: 'ticket_created', text: requesterText, state: 'delivered', transport: 'timeline' },
+        { event: 'created', address: 'group', channel: 'history', state: 'delivered' },
+        { event: 'created', address: 'requester', channel: 'history', state: 'delivered' },
       ]);
       const history = (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', backOffice).expect(200)).body.items;
       expect(history.map((e: { type: string }) => e.type)).toEqual(['created', 'notification_delivered', 'notification_delivered']);
-      expect(history.find((e: { after: { target?: string } }) => e.after.target === 'requester').after).toMatchObject({ transport: 'timeline', text: requesterText });
+      const told = (address: string) => history.find((e: { after: { address?: string } }) => e.after.address === address).after;
+      expect(told('requester')).toMatchObject({
+        channel: 'history',
+        event: history[0].seq,
+        text: expect.stringMatching(new RegExp(`^Votre demande a bien été enregistrée sous la référence ${reference}\\. L'administrateur ENT de l'école va la traiter\\.$`)),
+      });
+      expect(told('group').text).toBe(`Nouveau ticket ${reference} (mineur)\u00a0: «\u00a0mot de passe oublié\u00a0», de Léa Lambert.`);
     });
   });
 

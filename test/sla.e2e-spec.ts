@@ -22,7 +22,7 @@ function rulesFile(dir: string): string {
   return file;
 }
 
-type Event = { type: string; actor: { kind: string }; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+type Event = { seq: number; type: string; actor: { kind: string }; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
 
 describe(`SLA deadlines (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'relais-sla-'));
@@ -37,10 +37,10 @@ describe(`SLA deadlines (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
   const history = async (t: TestApp, auth: string, reference: string): Promise<Event[]> =>
     (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', auth).expect(200)).body.items;
 
-  describe('from delayed jobs (reconciler idle)', () => {
+  describe('on time', () => {
     let s: Awaited<ReturnType<typeof start>>;
     beforeAll(async () => {
-      s = await start({ SLA_RECONCILE_SECONDS: '3600' });
+      s = await start({ SLA_SWEEP_SECONDS: '0.2' });
     });
     afterAll(async () => {
       await s?.t.close();
@@ -66,7 +66,13 @@ describe(`SLA deadlines (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       expect(types.indexOf('sla_reminder')).toBeGreaterThan(-1);
       expect(types.indexOf('sla_reminder')).toBeLessThan(types.indexOf('sla_breached'));
       const escalation = events.find((e) => e.type === 'escalated' && e.after?.tier === 'erun')!;
-      expect(escalation).toMatchObject({ actor: { kind: 'system' }, before: { tier: 'school_admin' }, after: { reason: expect.stringContaining('première réponse') } });
+      expect(escalation).toMatchObject({ actor: { kind: 'system' }, before: { tier: 'school_admin' }, after: { reason: null, breachOf: 'first_response' } });
+      // The ERUN is told why, in words.
+      const told = await eventually(async () => {
+        const items = await history(s.t, s.backOffice, reference);
+        return items.find((e) => e.type === 'notification_delivered' && e.after?.address === 'group' && e.after?.event === escalation.seq);
+      }, 10_000, 'the ERUN told');
+      expect(told.after?.text).toBe(`Ticket ${reference} escaladé vers vous depuis l'administrateur ENT de l'école\u00a0: Délai de première réponse dépassé\u00a0: escalade automatique.`);
       const ticket = (await s.t.http.get(`/api/v1/tickets/${reference}`).set('Authorization', s.backOffice).expect(200)).body;
       expect(ticket).toMatchObject({ tier: 'erun', assigneeGroup: 'erun', status: 'new' });
       // The ERUN gets the ERUN's deadlines (mineur: 10 h to answer), from the moment of the escalation.
@@ -104,24 +110,24 @@ describe(`SLA deadlines (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     });
   });
 
-  describe('the reconciler', () => {
+  describe('when time jumps', () => {
     let s: Awaited<ReturnType<typeof start>>;
     beforeAll(async () => {
-      s = await start({ SLA_RECONCILE_SECONDS: '0.3' });
+      s = await start({ SLA_SWEEP_SECONDS: '0.3' });
     });
     afterAll(async () => {
       await s?.t.close();
       await s?.store.destroy();
     });
 
-    it('catches a deadline whose job will not come in time', async () => {
-      // bloquant: 2 h to answer. Its breach job is two real hours away; time jumps past it.
+    it('fires a deadline passed while nobody looked, once', async () => {
+      // bloquant: 2 h to answer; time jumps past it (a service that was down, a clock moved).
       const reference = await createTicket(s.t, s.writer, { requester: PEOPLE.pupil, priority: 'bloquant' });
       s.clock.advance(3 * HOUR);
       const events = await eventually(async () => {
         const items = await history(s.t, s.backOffice, reference);
         return items.some((e) => e.type === 'escalated' && e.after?.tier === 'erun') && items;
-      }, 10_000, 'the reconciler');
+      }, 10_000, 'the watcher');
       expect(events.filter((e) => e.type === 'sla_breached')).toHaveLength(1);
       expect(events.find((e) => e.type === 'sla_breached')!.after).toMatchObject({ deadline: 'first_response' });
     });

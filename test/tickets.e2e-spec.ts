@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTicket, JEAN_MOULIN, PEOPLE, SIMONE_VEIL, ticketBody } from './factories/ticket.factory';
 import { DRIVERS, TestApp, TestStore } from './support/test-app';
-import { TicketsService } from '../src/tickets/tickets.service';
+import { TicketCreation } from '../src/tickets/ticket-creation.service';
 
 describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
   let store: TestStore;
@@ -145,7 +145,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
 
     it('fails only the ticket the database refuses among those created with it', async () => {
       // Past the API's validation (another channel, a future bug): PostgreSQL refuses NUL in text.
-      const tickets = t.app.get(TicketsService);
+      const tickets = t.app.get(TicketCreation);
       const before = await countTickets();
       // The requester's name is not read by the classifier: the refusal comes from the ticket's insert.
       const input = (displayName: string) => ({

@@ -31,7 +31,18 @@ export type ErrorCode =
   | 'LINK_EXPIRED'
   | 'ENT_LINK_EXPIRED'
   | 'ENT_REFUSED'
-  | 'ENT_UNAVAILABLE';
+  | 'ENT_UNAVAILABLE'
+  // The HTTP layer's own refusals (src/common/http): requests it cannot read.
+  | 'NOT_FOUND'
+  | 'MALFORMED_REQUEST'
+  | 'MALFORMED_BODY'
+  | 'MALFORMED_COMPRESSION'
+  | 'REQUEST_TIMEOUT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNSUPPORTED_CHARSET'
+  | 'UNSUPPORTED_CONTENT_ENCODING'
+  | 'HEADERS_TOO_LARGE';
 
 export interface ErrorIssue {
   path: string;
@@ -54,6 +65,9 @@ export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'ACTOR_REQUIRED':
+    case 'MALFORMED_REQUEST':
+    case 'MALFORMED_BODY':
+    case 'MALFORMED_COMPRESSION':
       return 400;
     case 'UNAUTHENTICATED':
     case 'ENT_SIGNATURE_INVALID':
@@ -72,7 +86,10 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CONFIRMATION_NOT_FOUND':
     case 'APPROVAL_NOT_FOUND':
     case 'LINK_INVALID':
+    case 'NOT_FOUND':
       return 404;
+    case 'REQUEST_TIMEOUT':
+      return 408;
     case 'TICKET_ILLEGAL_TRANSITION':
     case 'ESCALATION_REFUSED':
     case 'TICKET_CHANGED':
@@ -83,10 +100,18 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CONFIRMATION_EXPIRED':
     case 'LINK_EXPIRED':
       return 410;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'UNSUPPORTED_CHARSET':
+    case 'UNSUPPORTED_CONTENT_ENCODING':
+      return 415;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
     case 'RATE_LIMITED':
       return 429;
+    case 'HEADERS_TOO_LARGE':
+      return 431;
     case 'ENT_UNAVAILABLE':
       return 502;
     case 'ENT_INTAKE_DISABLED':

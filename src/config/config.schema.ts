@@ -39,11 +39,12 @@ export const envSchema = z
       .optional()
       .transform((v) => (v ? v.split(',').map((d) => d.trim()).filter(Boolean) : []))
       .pipe(z.array(z.iso.date())),
-    SLA_RECONCILE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+    SLA_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
     OUTBOX_LEASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
     OUTBOX_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+    OUTBOX_RELAY_SECONDS: z.coerce.number().min(0.1).max(3600).default(2),
     ACADEMIC_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
     ACADEMIC_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
     ACADEMY_NAME: z.string().min(1).optional(),
@@ -84,12 +85,13 @@ export const envSchema = z
     tickets: { referencePrefix: env.TICKET_REFERENCE_PREFIX },
     entIntake: { secret: env.ENT_INTAKE_SECRET, maxAgeSeconds: env.ENT_INTAKE_MAX_AGE_SECONDS },
     apiKeys: { cacheSeconds: env.API_KEY_CACHE_SECONDS },
-    routing: { rulesFile: env.ROUTING_RULES_FILE, extraHolidays: env.SLA_HOLIDAYS, reconcileMs: env.SLA_RECONCILE_SECONDS * 1000 },
+    routing: { rulesFile: env.ROUTING_RULES_FILE, extraHolidays: env.SLA_HOLIDAYS, slaSweepMs: env.SLA_SWEEP_SECONDS * 1000 },
     outbox: {
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: env.OUTBOX_RETRY_BASE_MS,
       leaseMs: env.OUTBOX_LEASE_SECONDS * 1000,
       sweepMs: env.OUTBOX_SWEEP_SECONDS * 1000,
+      relayMs: env.OUTBOX_RELAY_SECONDS * 1000,
     },
     // Without a URL, escalations to academic support are recorded on the ticket timeline.
     academicWebhook: env.ACADEMIC_WEBHOOK_URL

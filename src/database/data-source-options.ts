@@ -1,42 +1,35 @@
-import { DataSourceOptions } from 'typeorm';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSourceOptions, MigrationInterface } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { pgliteDriver } from './pglite-pool';
-import { ApiKeyEntity } from '../auth/api-key.entity';
-import { DIRECTORY_ENTITIES } from '../directory/directory.entities';
-import { IdempotencyKeyEntity } from '../tickets/idempotency-key.entity';
-import { TicketEventEntity } from '../tickets/ticket-event.entity';
-import { TicketMessageEntity } from '../tickets/ticket-message.entity';
-import { TicketEntity } from '../tickets/ticket.entity';
-import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
-import { KnowledgeBase1763900000000 } from './migrations/1763900000000-knowledge-base';
-import { Routing1764000000000 } from './migrations/1764000000000-routing';
-import { TextIndexPendingList1764100000000 } from './migrations/1764100000000-text-index-pending-list';
-import { OutboxEntity } from '../notifications/outbox.entity';
-import { ACCOUNT_ACTION_ENTITIES } from '../admin-actions/admin-actions.entities';
-import { SANDBOX_ENTITIES } from '../ent/sandbox/sandbox.entities';
-import { EntSandbox1764500000000 } from './migrations/1764500000000-ent-sandbox';
-import { AccountActions1764500000001 } from './migrations/1764500000001-account-actions';
 
-export const ENTITIES = [
-  TicketEntity,
-  TicketMessageEntity,
-  TicketEventEntity,
-  IdempotencyKeyEntity,
-  ApiKeyEntity,
-  OutboxEntity,
-  ...DIRECTORY_ENTITIES,
-  ...SANDBOX_ENTITIES,
-  ...ACCOUNT_ACTION_ENTITIES,
-];
+const MIGRATIONS_DIR = join(__dirname, 'migrations');
 
-export const MIGRATIONS = [InitialSchema1763800000000, KnowledgeBase1763900000000, Routing1764000000000, TextIndexPendingList1764100000000, EntSandbox1764500000000, AccountActions1764500000001];
+/**
+ * Every migration in `migrations/` (a new one is a new file, no list to edit),
+ * in the order of their timestamped names, which TypeORM checks again.
+ */
+export function loadMigrations(dir = MIGRATIONS_DIR): (new () => MigrationInterface)[] {
+  return readdirSync(dir)
+    .filter((file) => /^\d+-[\w-]+\.(js|ts)$/.test(file) && !file.endsWith('.d.ts'))
+    .sort()
+    .flatMap((file) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exported = require(join(dir, file)) as Record<string, unknown>;
+      return Object.values(exported).filter((value): value is new () => MigrationInterface => typeof value === 'function');
+    });
+}
 
-/** One set of options for the app, the CLIs and the tests: PGlite by default, PostgreSQL with DATABASE_URL. */
+/**
+ * One set of options for the app, the CLIs and the tests: PGlite by default,
+ * PostgreSQL with DATABASE_URL. Entities are declared by the module that owns
+ * them (`TypeOrmModule.forFeature`) and loaded from there.
+ */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    migrations: loadMigrations(),
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { JsonLogger } from '../common/logging/json-logger';
 import { importDirectory, readDirectoryFile } from '../directory/directory-import';
 import { AcademyEntity } from '../directory/directory.entities';
-import { TicketsService } from '../tickets/tickets.service';
+import { TicketCreation } from '../tickets/ticket-creation.service';
 import { DEMO_DIRECTORY_FILE, DEMO_TICKETS } from './demo-data';
 
 /** Loads the demo académie on first start (empty directory, DEMO_DATA on); never touches existing data. */
@@ -14,7 +14,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly tickets: TicketsService,
+    private readonly tickets: TicketCreation,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -32,7 +32,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           channel: 'web',
           priority: demo.priority,
           requester: { entUserId: person.entUserId, login: person.login, displayName: person.displayName, profile: person.profile },
-          school: await this.tickets.resolveSchool({ structureId: demo.school }),
+          school: { structureId: demo.school },
         },
         { kind: 'system', id: 'demo', name: 'Données de démonstration' },
       );

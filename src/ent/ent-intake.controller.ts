@@ -6,15 +6,15 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { openApiSchema, parseOrThrow } from '../common/http/zod-body.pipe';
 import { statusFromCode } from '../tickets/ticket-status';
-import { entTicketSchema } from './dto/ent-ticket.schema';
-import { checkEntSignature, ENT_SIGNATURE_HEADER, ENT_TIMESTAMP_HEADER } from './ent-signature';
-import { EntIntakeService } from './ent-intake.service';
+import { TicketSources } from '../tickets/ticket-sources.service';
+import { entTicketSchema, sourceUpdateOf } from './dto/ent-ticket.schema';
+import { checkRelaisSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../common/relais-signature';
 
 @ApiTags('intake')
 @Controller('api/v1/intake/ent')
 export class EntIntakeController {
   constructor(
-    private readonly intake: EntIntakeService,
+    private readonly sources: TicketSources,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -31,16 +31,16 @@ export class EntIntakeController {
   async receive(@Req() req: Request & { rawBody?: Buffer }, @Res({ passthrough: true }) res: Response) {
     const { secret, maxAgeSeconds } = this.config.entIntake;
     if (!secret) throw new DomainError('ENT_INTAKE_DISABLED', 'The ENT intake is not configured (ENT_INTAKE_SECRET).');
-    const check = checkEntSignature(
+    const check = checkRelaisSignature(
       secret,
-      { signature: req.header(ENT_SIGNATURE_HEADER), timestamp: req.header(ENT_TIMESTAMP_HEADER) },
+      { signature: req.header(SIGNATURE_HEADER), timestamp: req.header(TIMESTAMP_HEADER) },
       req.rawBody ?? Buffer.alloc(0),
       Math.floor(this.clock.now().getTime() / 1000),
       maxAgeSeconds,
     );
     if (check === 'stale') throw new DomainError('ENT_REQUEST_STALE', `The request timestamp is more than ${maxAgeSeconds} s away.`);
     if (check !== 'ok') throw new DomainError('ENT_SIGNATURE_INVALID', 'The request signature is missing or wrong.');
-    const { ticket, created } = await this.intake.receive(parseOrThrow(entTicketSchema, req.body));
+    const { ticket, created } = await this.sources.apply(sourceUpdateOf(parseOrThrow(entTicketSchema, req.body)));
     res.status(created ? 201 : 200);
     return { id: ticket.id, reference: ticket.reference, status: statusFromCode(ticket.status), created };
   }

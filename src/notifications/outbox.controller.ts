@@ -9,9 +9,9 @@ function deadLetterView(row: OutboxEntity) {
   return {
     id: row.id,
     ticketId: row.ticketId,
-    kind: row.kind,
-    target: row.target,
-    transport: row.transport,
+    event: row.eventType,
+    address: row.address,
+    channel: row.channel,
     attempts: row.attempts,
     lastError: row.lastError,
     createdAt: row.createdAt,

@@ -1,43 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/logging/json-logger';
+import { PeriodicTask } from '../common/periodic-task';
 import { JobData, OnJob } from '../queue/job';
 import { JobQueue } from '../queue/job-queue.service';
-import { JOBS } from '../queue/jobs.registry';
-import { recordTicketEvent, SYSTEM_ACTOR } from '../tickets/ticket-history';
-import { ESCALATION_STATUS, escalationFromCode } from '../tickets/ticket-status';
-import { EventData } from '../tickets/ticket-event.entity';
-import { TicketEntity } from '../tickets/ticket.entity';
-import { OutboxEntity, OutboxKind, OutboxPayload, OutboxTarget } from './outbox.entity';
-import { AcademicWebhookTransport } from './transports/academic-webhook.transport';
-import { EntSupportTransport } from './transports/ent-support.transport';
-import { TimelineTransport } from './transports/timeline.transport';
-import { NotificationTransport } from './transports/transport';
+import { TicketCommands } from '../tickets/ticket-commands.service';
+import { DeliveryRecord, TicketEvent } from '../tickets/ticket-events';
+import { TicketQueries } from '../tickets/ticket-queries.service';
+import { ChannelRegistry } from './channels/channel-registry';
+import { Delivery, isFallback } from './channels/notification-channel';
+import { DELIVER_NOTIFICATION } from './notification.jobs';
+import { OutboxEntity } from './outbox.entity';
 
-/** What choosing a transport needs to know about the ticket. */
-export type NotifiedTicket = Pick<TicketEntity, 'id' | 'sourceChannel' | 'entTicketId'>;
-
-export interface Notification {
-  kind: OutboxKind;
-  target: OutboxTarget;
-  payload: OutboxPayload;
-}
+const SWEEP_BATCH = 500;
 
 /**
- * Notifications through an outbox: rows written with the change they report
- * (same transaction), delivered afterwards by jobs with retries and backoff,
- * kept as `dead` once their attempts are spent. A periodic sweep re-enqueues
- * what a crash or a lost job left pending, so every row is delivered.
+ * Delivers the outbox: each row through its channel, with retries and
+ * exponential backoff kept in the row, and a lease so one worker at a time
+ * sends it. Rows for the history (the fallback channel) are delivered at once
+ * in batches; the others by `outbox.deliver` jobs. A sweep on this process's
+ * own timer delivers whatever is due and free (a lost job, a crash, a Redis
+ * that came back empty): every row is delivered, once per lease.
  */
 @Injectable()
-export class OutboxService {
-  private readonly timeline = new TimelineTransport();
-  private readonly webhook: AcademicWebhookTransport | null;
-  private readonly ent: EntSupportTransport | null;
+export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly sweepTask: PeriodicTask;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -45,109 +35,74 @@ export class OutboxService {
     private readonly clock: Clock,
     private readonly queue: JobQueue,
     private readonly logger: JsonLogger,
+    private readonly channels: ChannelRegistry,
+    private readonly queries: TicketQueries,
+    private readonly commands: TicketCommands,
   ) {
-    this.webhook = config.academicWebhook ? new AcademicWebhookTransport(config.academicWebhook, db, clock) : null;
-    this.ent = config.ent ? new EntSupportTransport(config.ent) : null;
+    this.sweepTask = new PeriodicTask('outbox.sweep', config.outbox.sweepMs, () => this.sweep(), logger);
   }
 
-  /**
-   * A row ready to insert with the change (by `add`, or inside the ticket
-   * creation statement). A notification kept on the ticket's history is
-   * delivered by being written; the others wait for their job. Escalations to
-   * the académie always take the job: their delivery settles the escalation.
-   */
-  row(ticket: NotifiedTicket, notification: Notification): OutboxEntity {
-    const now = this.clock.now();
-    const transport = this.transportFor(notification.target, ticket);
-    const local = transport === this.timeline && notification.kind !== 'ticket_escalated';
-    return {
-      id: randomUUID(),
-      ticketId: ticket.id,
-      ...notification,
-      state: local ? 'delivered' : 'pending',
-      attempts: local ? 1 : 0,
-      nextAttemptAt: now,
-      leasedUntil: null,
-      lastError: null,
-      transport: local ? transport.name : null,
-      createdAt: now,
-      deliveredAt: local ? now : null,
-    };
+  /** A sweep soon after boot delivers what a crash left pending. */
+  onApplicationBootstrap(): void {
+    this.sweepTask.start({ runNow: true });
   }
 
-  /** What the history says about a delivered row; a timeline delivery carries the text, being the delivery itself. */
-  deliveryRecord(row: OutboxEntity, transport: string): EventData {
-    return {
-      notification: row.id, kind: row.kind, target: row.target, transport, attempts: row.attempts,
-      ...(transport === this.timeline.name ? { text: row.payload.text } : {}),
-    };
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweepTask.stop();
   }
 
-  /** Writes the change's notifications; returns the ids still to deliver. */
-  async add(m: EntityManager, ticket: NotifiedTicket, notifications: Notification[]): Promise<string[]> {
-    const rows = notifications.map((n) => this.row(ticket, n));
-    if (!rows.length) return [];
-    await m.insert(OutboxEntity, rows);
-    const now = this.clock.now();
-    for (const row of rows.filter((r) => r.state === 'delivered')) {
-      await recordTicketEvent(m, ticket.id, 'notification_delivered', SYSTEM_ACTOR, null, this.deliveryRecord(row, row.transport!), now);
-    }
-    return rows.filter((r) => r.state === 'pending').map((r) => r.id);
-  }
-
-  /** After the commit: deliver now. If this is lost (crash), the sweep finds the rows. */
-  async dispatch(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      await this.queue.enqueue(JOBS.deliverNotification, { id }, { jobId: `outbox-${id}-1` }).catch((error: unknown) =>
-        this.logger.event('warn', 'outbox.dispatch_failed', { id, error: String(error) }, 'OutboxService'),
+  /** Right after the relay wrote them: history rows here and now, the others through jobs (the sweep catches any the queue refuses). */
+  async dispatch(rows: OutboxEntity[]): Promise<void> {
+    const local = rows.filter((r) => this.isLocal(r));
+    if (local.length) await this.deliverLocally(local);
+    for (const row of rows.filter((r) => !this.isLocal(r))) {
+      await this.queue.enqueue(DELIVER_NOTIFICATION, { id: row.id }, { jobId: `outbox-${row.id}-1` }).catch((error: unknown) =>
+        this.logger.event('warn', 'outbox.dispatch_failed', { id: row.id, error: String(error) }, 'OutboxService'),
       );
     }
   }
 
-  @OnJob(JOBS.deliverNotification)
-  async deliver({ id }: JobData<typeof JOBS.deliverNotification>): Promise<void> {
+  @OnJob(DELIVER_NOTIFICATION)
+  async deliver({ id }: JobData<typeof DELIVER_NOTIFICATION>): Promise<void> {
     const now = this.clock.now();
     // The lease makes one worker the only sender; a crashed worker's lease runs out and the sweep retries.
-    const leased: OutboxEntity[] = await this.db.getRepository(OutboxEntity).query(
-      `UPDATE outbox SET leased_until = $2, attempts = attempts + 1
-        WHERE id = $1 AND state = 'pending' AND next_attempt_at <= $3 AND (leased_until IS NULL OR leased_until < $3)
-        RETURNING id`,
+    const leased: OutboxEntity[] = await this.db.query(
+      `WITH leased AS (
+         UPDATE outbox SET leased_until = $2, attempts = attempts + 1
+          WHERE id = $1 AND state = 'pending' AND next_attempt_at <= $3 AND (leased_until IS NULL OR leased_until < $3)
+          RETURNING id
+       ) SELECT id FROM leased`,
       [id, new Date(now.getTime() + this.config.outbox.leaseMs), now],
     );
-    if (this.rowsOf(leased).length === 0) return;
+    if (leased.length === 0) return;
     const row = await this.db.getRepository(OutboxEntity).findOneByOrFail({ id });
-    const ticket = await this.db.getRepository(TicketEntity).findOneByOrFail({ id: row.ticketId });
-    const transport = this.transportFor(row.target, ticket);
-    try {
-      await transport.deliver(row, ticket);
-    } catch (error) {
-      await this.failed(row, transport, error instanceof Error ? error.message : String(error));
+    const [delivery] = await this.deliveries([row]);
+    const channel = this.channels.get(row.channel);
+    if (!delivery || !channel) {
+      await this.failed(row, `no ${channel ? 'event or ticket' : `channel "${row.channel}"`} for this notification`, true);
       return;
     }
-    await this.delivered(row, transport);
-  }
-
-  /** Pending rows whose time has come and whose lease is free: enqueue them again. */
-  @OnJob(JOBS.sweepOutbox)
-  async sweep(): Promise<void> {
+    let kept: { text?: string } | void;
     try {
-      const now = this.clock.now();
-      const due: { id: string; attempts: number }[] = await this.db.query(
-        `SELECT id, attempts FROM outbox
-          WHERE state = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until < $1)
-          ORDER BY next_attempt_at LIMIT 500`,
-        [now],
-      );
-      for (const { id, attempts } of due) {
-        await this.queue.enqueue(JOBS.deliverNotification, { id }, { jobId: `outbox-${id}-${attempts + 1}-sweep-${now.getTime()}` });
-      }
-    } finally {
-      await this.scheduleSweep();
+      kept = await channel.deliver(delivery);
+    } catch (error) {
+      await this.failed(row, error instanceof Error ? error.message : String(error));
+      return;
     }
+    await this.db.transaction((m) => this.delivered(m, [{ row, delivery, kept: kept ?? {} }], 'leased'));
+    this.logger.event('info', 'outbox.delivered', { id: row.id, event: row.eventType, address: row.address.kind, channel: row.channel, attempts: row.attempts }, 'OutboxService');
   }
 
-  async scheduleSweep(): Promise<void> {
-    await this.queue.enqueueNextRun(JOBS.sweepOutbox, {}, this.config.outbox.sweepMs);
+  /** Pending rows whose time has come and whose lease is free: delivered from here, whatever became of their job. */
+  async sweep(): Promise<void> {
+    const now = this.clock.now();
+    const due: { id: string }[] = await this.db.query(
+      `SELECT id FROM outbox
+        WHERE state = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until < $1)
+        ORDER BY next_attempt_at LIMIT $2`,
+      [now, SWEEP_BATCH],
+    );
+    for (const { id } of due) await this.deliver({ id });
   }
 
   deadLetters(): Promise<OutboxEntity[]> {
@@ -156,68 +111,86 @@ export class OutboxService {
 
   /** Gives a dead notification a fresh set of attempts. */
   async retry(id: string): Promise<boolean> {
-    const rows = await this.db.query(
-      `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, leased_until = NULL WHERE id = $1 AND state = 'dead' RETURNING id`,
+    const rows: { id: string }[] = await this.db.query(
+      `WITH revived AS (
+         UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, leased_until = NULL WHERE id = $1 AND state = 'dead' RETURNING id
+       ) SELECT id FROM revived`,
       [id, this.clock.now()],
     );
-    if (this.rowsOf(rows).length === 0) return false;
-    await this.queue.enqueue(JOBS.deliverNotification, { id }, { jobId: `outbox-${id}-retry-${Date.now()}` });
+    if (rows.length === 0) return false;
+    await this.queue.enqueue(DELIVER_NOTIFICATION, { id }, { jobId: `outbox-${id}-retry-${this.clock.now().getTime()}` }).catch((error: unknown) =>
+      this.logger.event('warn', 'outbox.dispatch_failed', { id, error: String(error) }, 'OutboxService'),
+    );
     return true;
   }
 
-  private transportFor(target: OutboxTarget, ticket: NotifiedTicket): NotificationTransport {
-    if (target === 'academic_support') return this.webhook ?? this.timeline;
-    if (target === 'requester' && ticket.sourceChannel === 'ent' && ticket.entTicketId) return this.ent ?? this.timeline;
-    // Chat adapters will deliver to groups and chat requesters; until they are connected, the history keeps it.
-    return this.timeline;
+  private isLocal(row: OutboxEntity): boolean {
+    const channel = this.channels.get(row.channel);
+    return channel !== undefined && isFallback(channel);
   }
 
-  private async delivered(row: OutboxEntity, transport: NotificationTransport): Promise<void> {
-    const now = this.clock.now();
-    await this.db.transaction(async (m) => {
-      await m.update(OutboxEntity, { id: row.id }, { state: 'delivered', deliveredAt: now, leasedUntil: null, transport: transport.name, lastError: null });
-      await recordTicketEvent(m, row.ticketId, 'notification_delivered', SYSTEM_ACTOR, null, this.deliveryRecord(row, transport.name), now);
-      if (row.kind === 'ticket_escalated' && row.target === 'academic_support') {
-        await this.settleEscalation(m, row.ticketId, ESCALATION_STATUS.successful, now);
-      }
-    });
-    this.logger.event('info', 'outbox.delivered', { id: row.id, kind: row.kind, target: row.target, transport: transport.name, attempts: row.attempts }, 'OutboxService');
+  /** History rows the relay just wrote (and leased): rendered, then marked delivered with their history entries in one transaction. */
+  private async deliverLocally(rows: OutboxEntity[]): Promise<void> {
+    const deliveries = await this.deliveries(rows);
+    const done: { row: OutboxEntity; delivery: Delivery; kept: { text?: string } }[] = [];
+    for (const [i, delivery] of deliveries.entries()) {
+      if (!delivery) continue;
+      const kept = await this.channels.get(rows[i].channel)!.deliver(delivery);
+      done.push({ row: { ...rows[i], attempts: rows[i].attempts + 1 }, delivery, kept: kept ?? {} });
+    }
+    if (done.length) await this.db.transaction((m) => this.delivered(m, done, 'first attempt'));
   }
 
-  private async failed(row: OutboxEntity, transport: NotificationTransport, error: string): Promise<void> {
-    const now = this.clock.now();
-    const dead = row.attempts >= this.config.outbox.maxAttempts;
-    const nextAttemptAt = new Date(now.getTime() + this.config.outbox.retryBaseMs * 2 ** (row.attempts - 1));
-    await this.db.transaction(async (m) => {
-      await m.update(OutboxEntity, { id: row.id }, { state: dead ? 'dead' : 'pending', nextAttemptAt, leasedUntil: null, lastError: error, transport: transport.name });
-      if (!dead) return;
-      await recordTicketEvent(m, row.ticketId, 'notification_failed', SYSTEM_ACTOR, null, {
-        notification: row.id, kind: row.kind, target: row.target, transport: transport.name, attempts: row.attempts, error,
-      }, now);
-      if (row.kind === 'ticket_escalated' && row.target === 'academic_support') {
-        await this.settleEscalation(m, row.ticketId, ESCALATION_STATUS.failed, now);
-      }
+  /** The events and tickets the rows tell of, in the rows' order (undefined where one is missing). */
+  private async deliveries(rows: OutboxEntity[]): Promise<(Delivery | undefined)[]> {
+    const events = new Map((await this.queries.events([...new Set(rows.map((r) => r.eventSeq))])).map((e) => [e.seq, e]));
+    const tickets = new Map((await this.queries.byIds([...new Set(rows.map((r) => r.ticketId))])).map((t) => [t.id, t]));
+    return rows.map((row) => {
+      const event = events.get(row.eventSeq);
+      const ticket = tickets.get(row.ticketId);
+      return event && ticket ? { id: row.id, attempt: row.attempts, event, address: row.address, ticket } : undefined;
     });
-    this.logger.event(dead ? 'error' : 'warn', dead ? 'outbox.dead' : 'outbox.retry', { id: row.id, kind: row.kind, attempts: row.attempts, error }, 'OutboxService');
-    if (!dead) {
-      await this.queue.enqueue(JOBS.deliverNotification, { id: row.id }, { jobId: `outbox-${row.id}-${row.attempts + 1}`, delayMs: nextAttemptAt.getTime() - now.getTime() });
+  }
+
+  /** `attempt`: a leased row counted its attempt when leased; the relay's own rows count it now. */
+  private async delivered(m: EntityManager, done: { row: OutboxEntity; delivery: Delivery; kept: { text?: string } }[], attempt: 'leased' | 'first attempt'): Promise<void> {
+    const now = this.clock.now();
+    await m.update(
+      OutboxEntity,
+      { id: In(done.map((d) => d.row.id)), state: 'pending' },
+      { state: 'delivered', deliveredAt: now, leasedUntil: null, lastError: null, ...(attempt === 'first attempt' ? { attempts: () => 'attempts + 1' } : {}) },
+    );
+    for (const { row, delivery, kept } of done) {
+      await this.commands.recordDelivery(m, row.ticketId, { ...this.record(row), ...kept });
+      if (settlesEscalation(row, delivery.event)) await this.commands.settleEscalation(m, row.ticketId, 'successful');
     }
   }
 
-  /** The ENT's escalation status follows the incident tool's answer. */
-  private async settleEscalation(m: EntityManager, ticketId: string, code: number, now: Date): Promise<void> {
-    const ticket = await m.findOne(TicketEntity, { where: { id: ticketId }, lock: { mode: 'pessimistic_write' } });
-    // A success also settles an escalation that had failed, once a dead notification is retried.
-    const settles = ticket?.escalationStatus === ESCALATION_STATUS.in_progress || (ticket?.escalationStatus === ESCALATION_STATUS.failed && code === ESCALATION_STATUS.successful);
-    if (!ticket || !settles) return;
-    await m.update(TicketEntity, { id: ticketId }, { escalationStatus: code, updatedAt: now, version: ticket.version + 1 });
-    await recordTicketEvent(m, ticketId, 'escalated', SYSTEM_ACTOR,
-      { escalationStatus: escalationFromCode(ticket.escalationStatus) }, { escalationStatus: escalationFromCode(code) }, now);
+  private async failed(row: OutboxEntity, error: string, final = false): Promise<void> {
+    const now = this.clock.now();
+    const dead = final || row.attempts >= this.config.outbox.maxAttempts;
+    const nextAttemptAt = new Date(now.getTime() + this.config.outbox.retryBaseMs * 2 ** (row.attempts - 1));
+    const [event] = await this.queries.events([row.eventSeq]);
+    await this.db.transaction(async (m) => {
+      await m.update(OutboxEntity, { id: row.id }, { state: dead ? 'dead' : 'pending', nextAttemptAt, leasedUntil: null, lastError: error });
+      if (!dead) return;
+      await this.commands.recordDelivery(m, row.ticketId, this.record(row), error);
+      if (event && settlesEscalation(row, event)) await this.commands.settleEscalation(m, row.ticketId, 'failed');
+    });
+    this.logger.event(dead ? 'error' : 'warn', dead ? 'outbox.dead' : 'outbox.retry', { id: row.id, event: row.eventType, attempts: row.attempts, error }, 'OutboxService');
+    if (!dead) {
+      await this.queue
+        .enqueue(DELIVER_NOTIFICATION, { id: row.id }, { jobId: `outbox-${row.id}-${row.attempts + 1}`, delayMs: nextAttemptAt.getTime() - now.getTime() })
+        .catch((queueError: unknown) => this.logger.event('warn', 'outbox.dispatch_failed', { id: row.id, error: String(queueError) }, 'OutboxService'));
+    }
   }
 
-  /** `query` on UPDATE … RETURNING answers [rows, count] on PostgreSQL and rows on some drivers. */
-  private rowsOf(result: unknown): unknown[] {
-    if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0];
-    return Array.isArray(result) ? result : [];
+  private record(row: OutboxEntity): DeliveryRecord {
+    return { notification: row.id, event: row.eventSeq, address: row.address.kind, channel: row.channel, attempts: row.attempts };
   }
+}
+
+/** The académie's incident tool took (or refused for good) an escalation: the ticket's escalation status follows. */
+function settlesEscalation(row: OutboxEntity, event: TicketEvent): boolean {
+  return row.address.kind === 'academy' && (event.type === 'escalated' || event.type === 'forwarded');
 }

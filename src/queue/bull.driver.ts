@@ -1,13 +1,16 @@
 import Bull from 'bull';
-import type { Redis } from 'ioredis';
+import Redis, { RedisOptions } from 'ioredis';
 import { EnqueueOptions, JobDefinition, UnrecoverableJobError } from './job';
 import { DriverHealth, JobDriver, RunJob } from './job-driver';
 
 /** Bull on Redis: jobs survive restarts and are shared by every replica. */
 export class BullDriver implements JobDriver {
+  readonly kind = 'bull';
   private bull: Bull.Queue | null = null;
   private closing = false;
   private readonly running = new Set<Promise<void>>();
+  /** Bull closes only the connections it made itself: these are ours to close. */
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly redisUrl: string,
@@ -23,10 +26,27 @@ export class BullDriver implements JobDriver {
   private get queue(): Bull.Queue {
     if (this.closing) throw new Error('The job queue is closed');
     if (!this.bull) {
-      this.bull = new Bull('relais-jobs', this.redisUrl, { prefix: this.prefix });
+      this.bull = new Bull('relais-jobs', { prefix: this.prefix, createClient: (type, options) => this.connect(type, options) });
       this.bull.on('error', this.onError);
     }
     return this.bull;
+  }
+
+  /**
+   * A command sent while Redis is unreachable fails after one reconnection
+   * attempt instead of waiting for Redis to come back (callers also bound
+   * their wait, see JobQueue); the blocking and subscriber connections take
+   * the settings Bull requires of them.
+   */
+  private connect(type: 'client' | 'subscriber' | 'bclient', options?: RedisOptions): Redis {
+    // Bull listens for the errors of the connections it asked for, and re-emits them on the queue.
+    const redis = new Redis(this.redisUrl, {
+      ...options,
+      connectTimeout: 2_000,
+      ...(type === 'client' ? { maxRetriesPerRequest: 1 } : { enableReadyCheck: false, maxRetriesPerRequest: null }),
+    });
+    this.connections.push(redis);
+    return redis;
   }
 
   async start(jobs: Map<string, { definition: JobDefinition; run: RunJob }>): Promise<void> {
@@ -92,6 +112,8 @@ export class BullDriver implements JobDriver {
     } catch (error) {
       // The final disconnect can find a connection already closed: closed is what we wanted.
       if (!(error instanceof Error && /Connection is closed/.test(error.message))) throw error;
+    } finally {
+      for (const redis of this.connections.splice(0)) redis.disconnect();
     }
   }
 

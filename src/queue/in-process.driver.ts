@@ -16,6 +16,7 @@ interface Pending {
  * the database, and reconcilers re-create what a restart dropped.
  */
 export class InProcessDriver implements JobDriver {
+  readonly kind = 'in-process';
   private jobs = new Map<string, { definition: JobDefinition; run: RunJob }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();

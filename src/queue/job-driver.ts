@@ -10,6 +10,7 @@ export interface DriverHealth {
 
 /** What the queue needs from a backend; the in-process and Bull drivers implement it. */
 export interface JobDriver {
+  readonly kind: DriverHealth['driver'];
   start(jobs: Map<string, { definition: JobDefinition; run: RunJob }>): Promise<void>;
   add(definition: JobDefinition, data: unknown, options: EnqueueOptions): Promise<void>;
   health(): Promise<DriverHealth>;

@@ -1,17 +1,23 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { JsonLogger } from '../common/logging/json-logger';
-import { EnqueueOptions, JOB_HANDLER_METADATA, JobData, JobDefinition, UnrecoverableJobError } from './job';
+import { withTimeout } from '../common/with-timeout';
+import { EnqueueOptions, JOB_HANDLER_METADATA, JobData, JobDeclarations, JobDefinition, UnrecoverableJobError } from './job';
 import { DriverHealth, JobDriver, RunJob } from './job-driver';
-import { ALL_JOBS } from './jobs.registry';
 
 export const JOB_DRIVER = Symbol('JOB_DRIVER');
 
 export class JobRegistrationError extends Error {}
 
+/** How long a call to the queue may take before it counts as failed (Redis down or slow): callers never hang on it. */
+const QUEUE_CALL_TIMEOUT_MS = 800;
+
 /**
- * The one job API. At boot it finds every `@OnJob` handler and refuses to
- * start when a declared job has no handler or two, then starts the driver.
+ * The one job API. At boot it finds the jobs every capability declares
+ * (`JobsModule.declare`) and every `@OnJob` handler, and refuses to start
+ * when a declared job has no handler or two, then starts the driver. Calls to
+ * the queue are bounded in time: a job that cannot be queued is the caller's
+ * to leave for its database sweep.
  */
 @Injectable()
 export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,28 +41,27 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async enqueue<J extends JobDefinition>(job: J, data: JobData<J>, options: EnqueueOptions = {}): Promise<void> {
-    await this.driver.add(job, job.schema.parse(data), options);
-  }
-
-  /**
-   * Queues the next run of a recurring job at the next multiple of `everyMs`.
-   * The slot names the job, so replicas asking for the same run make one job.
-   * Nothing is queued once shutting down: the next boot starts the cycle again.
-   */
-  async enqueueNextRun<J extends JobDefinition>(job: J, data: JobData<J>, everyMs: number, nowMs = Date.now()): Promise<void> {
-    if (this.closing) return;
-    const slot = Math.floor(nowMs / everyMs) + 1;
-    await this.enqueue(job, data, { jobId: `${job.name}-${slot}`, delayMs: slot * everyMs - nowMs });
+    if (this.closing) throw new Error('The job queue is closed');
+    if (!this.declared.has(job.name)) throw new JobRegistrationError(`job "${job.name}" is not declared`);
+    await withTimeout(this.driver.add(job, job.schema.parse(data), options), QUEUE_CALL_TIMEOUT_MS, `queueing ${job.name}`);
   }
 
   health(): Promise<DriverHealth> {
-    return this.driver.health();
+    return withTimeout(this.driver.health(), QUEUE_CALL_TIMEOUT_MS, 'queue health').catch((error: unknown) => ({
+      driver: this.driver.kind,
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+    }));
   }
+
+  private readonly declared = new Set<string>();
 
   private collectHandlers(): Map<string, { definition: JobDefinition; run: RunJob }> {
     const found = new Map<string, RunJob[]>();
+    const definitions: JobDefinition[] = [];
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
+      if (instance instanceof JobDeclarations) definitions.push(...instance.definitions);
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
@@ -70,7 +75,9 @@ export class JobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
     }
     const problems: string[] = [];
     const jobs = new Map<string, { definition: JobDefinition; run: RunJob }>();
-    for (const definition of ALL_JOBS) {
+    for (const definition of definitions) {
+      if (this.declared.has(definition.name)) problems.push(`job "${definition.name}" is declared twice`);
+      this.declared.add(definition.name);
       const runs = found.get(definition.name) ?? [];
       if (runs.length !== 1) problems.push(`job "${definition.name}" has ${runs.length} handlers (expected exactly one)`);
       else jobs.set(definition.name, { definition, run: this.validating(definition, runs[0]) });

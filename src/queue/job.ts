@@ -1,7 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { DynamicModule, Module, SetMetadata } from '@nestjs/common';
 import { z } from 'zod';
 
-/** A job's name, payload schema and retry policy: declared once in a `*.jobs.ts` file. */
+/** A job's name, payload schema and retry policy: declared once, in the capability that runs it (`*.jobs.ts`). */
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   schema: S;
@@ -32,5 +32,19 @@ export class UnrecoverableJobError extends Error {}
 
 export const JOB_HANDLER_METADATA = 'relais:job-handler';
 
-/** Marks a provider method as the handler of a job; exactly one handler per job, checked at boot. */
+/** Marks a provider method as the handler of a job; exactly one handler per declared job, checked at boot. */
 export const OnJob = (job: JobDefinition): MethodDecorator => SetMetadata(JOB_HANDLER_METADATA, job.name);
+
+/** The jobs one capability declares; the queue finds every such provider at boot. */
+export class JobDeclarations {
+  constructor(readonly definitions: readonly JobDefinition[]) {}
+}
+
+/** A capability declares its jobs by importing `JobsModule.declare(...)`: no central list to edit. */
+@Module({})
+export class JobsModule {
+  static declare(...definitions: JobDefinition[]): DynamicModule {
+    const token = `relais:jobs:${definitions.map((d) => d.name).join(',')}`;
+    return { module: JobsModule, providers: [{ provide: token, useValue: new JobDeclarations(definitions) }], exports: [token] };
+  }
+}

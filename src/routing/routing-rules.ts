@@ -81,6 +81,9 @@ export type TierRule = RoutingRules['tiers'][string];
 
 export class RoutingRulesError extends Error {}
 
+/** The loaded rules, injected wherever a decision reads them. */
+export const ROUTING_RULES = Symbol('ROUTING_RULES');
+
 /** Reads and validates the rules; a bad file stops the boot with every problem listed. */
 export function loadRoutingRules(file = DEFAULT_ROUTING_RULES_FILE, extraHolidays: string[] = []): RoutingRules {
   let raw: unknown;

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/config';
 import { DirectoryService } from '../directory/directory.service';
 import { OTHER_INTENT } from './intents';
 import { Profile } from '../directory/profiles';
 import { QueueKind } from './routing-rules';
 import { routeFor } from './route-table';
-import { loadRoutingRules, RoutingRules, TierRule } from './routing-rules';
+import { ROUTING_RULES, RoutingRules, TierRule } from './routing-rules';
 
 /** Where a ticket goes: its tier, the queue it waits in and the group of people who handle it. */
 export interface Placement {
@@ -24,14 +23,10 @@ export function queuedIn(placement: Placement) {
 
 @Injectable()
 export class RoutingService {
-  readonly rules: RoutingRules;
-
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ROUTING_RULES) readonly rules: RoutingRules,
     private readonly directory: DirectoryService,
-  ) {
-    this.rules = loadRoutingRules(config.routing.rulesFile, config.routing.extraHolidays);
-  }
+  ) {}
 
   tierRule(tier: string): TierRule {
     const rule = this.rules.tiers[tier];

@@ -1,27 +1,12 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { ActorKind, TicketEvent, TicketEventType } from './ticket-events';
 
-export const ACTOR_KINDS = ['user', 'system', 'integration'] as const;
-export type ActorKind = (typeof ACTOR_KINDS)[number];
-
-export type TicketEventType =
-  | 'created'
-  | 'updated_from_source'
-  | 'message_added'
-  | 'status_changed'
-  | 'assigned'
-  | 'classified'
-  | 'routed'
-  | 'escalated'
-  | 'forwarded'
-  | 'sla_reminder'
-  | 'sla_breached'
-  | 'notification_delivered'
-  | 'notification_failed';
-
-/** Before/after snapshots: flat JSON values only, so a history stays readable. */
-export type EventData = Record<string, string | number | boolean | null | readonly string[]>;
-
-/** Append-only history: the database refuses UPDATE and DELETE on this table. */
+/**
+ * A ticket's history, append only: the database refuses UPDATE and DELETE on
+ * this table. Each row is a typed ticket event (`ticket-events.ts`); its
+ * transaction id (`tx`, not mapped here) lets consumers read the events in
+ * commit order without missing one (`TicketEventFeed`).
+ */
 @Entity({ name: 'ticket_events' })
 export class TicketEventEntity {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS', type: 'int' })
@@ -43,11 +28,24 @@ export class TicketEventEntity {
   actorName: string | null;
 
   @Column('jsonb', { nullable: true })
-  before: EventData | null;
+  before: object | null;
 
   @Column('jsonb', { nullable: true })
-  after: EventData | null;
+  after: object | null;
 
   @Column('timestamptz')
   at: Date;
+}
+
+/** The typed event a row holds (rows are only written from typed events). */
+export function eventOf(row: TicketEventEntity): TicketEvent {
+  return {
+    seq: row.seq,
+    ticketId: row.ticketId,
+    type: row.type,
+    actor: { kind: row.actorKind, id: row.actorId, name: row.actorName },
+    before: row.before,
+    after: row.after,
+    at: row.at,
+  } as TicketEvent;
 }

@@ -1,18 +1,12 @@
 import { EntityManager, EntityMetadata } from 'typeorm';
 import { PreparedStatement } from '../database/prepared-statement';
-import { OutboxEntity } from '../notifications/outbox.entity';
-import { SYSTEM_ACTOR } from './ticket-history';
-import { EventData } from './ticket-event.entity';
+import { TicketEventShapes } from './ticket-events';
 import { TicketEntity } from './ticket.entity';
 
 export interface TicketInsertRequest {
   ticket: TicketEntity;
   referencePrefix: string;
-  createdEvent: { actorKind: string; actorId: string; actorName: string | null; after: EventData };
-  /** Notifications about the new ticket; `{{reference}}` in their text becomes the ticket's reference. */
-  outbox: OutboxEntity[];
-  /** History entries of the notifications delivered by being written (`{{reference}}` filled in too). */
-  deliveredEvents: EventData[];
+  createdEvent: { actorKind: string; actorId: string; actorName: string | null; after: TicketEventShapes['created']['after'] };
   /** The public answer of a redirected request. */
   redirectMessage?: { id: string; authorId: string; authorName: string; body: string };
   idempotency?: { apiKeyId: string; key: string; requestHash: string };
@@ -20,9 +14,9 @@ export interface TicketInsertRequest {
 
 /**
  * Creating tickets is one statement, so one round trip, whether for one ticket
- * or for the several that arrived together: each ticket, its "created" event,
- * its notifications (and the history entries of those delivered on the spot)
- * and its idempotency key commit together or not at all. A ticket whose key is
+ * or for the several that arrived together: each ticket, its "created" event
+ * (which notification channels hear of once committed), the answer of a
+ * redirected request and its idempotency key commit together or not at all. A ticket whose key is
  * already taken (a concurrent retry) is not inserted and gets no reference.
  * Foreign keys between the CTEs are checked at the end of the statement.
  * Prepared once per connection: planning it cost as much as running it.
@@ -42,7 +36,7 @@ export class TicketInsertStatement {
       WITH input AS (
         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${ticketTypes},
           reference_prefix text, idempotency_api_key_id uuid, idempotency_key text, idempotency_request_hash text,
-          actor_kind text, actor_id text, actor_name text, created_after jsonb, outbox jsonb, delivered jsonb, redirect jsonb)
+          actor_kind text, actor_id text, actor_name text, created_after jsonb, redirect jsonb)
       ), idempotency AS (
         INSERT INTO idempotency_keys (api_key_id, key, request_hash, ticket_id, created_at)
         SELECT idempotency_api_key_id, idempotency_key, idempotency_request_hash, id, created_at
@@ -59,17 +53,6 @@ export class TicketInsertStatement {
         INSERT INTO ticket_events (ticket_id, type, actor_kind, actor_id, actor_name, before, after, at)
         SELECT ticket.id, 'created', input.actor_kind, input.actor_id, input.actor_name, NULL::jsonb, input.created_after, input.created_at
           FROM ticket JOIN input USING (id)
-        UNION ALL
-        SELECT ticket.id, 'notification_delivered', '${SYSTEM_ACTOR.kind}', '${SYSTEM_ACTOR.id}', '${SYSTEM_ACTOR.name}', NULL,
-               replace(e.after::text, '{{reference}}', ticket.reference)::jsonb, input.created_at
-          FROM ticket JOIN input USING (id), jsonb_array_elements(input.delivered) AS e(after)
-      ), notifications AS (
-        INSERT INTO outbox (id, ticket_id, kind, target, payload, state, attempts, transport, next_attempt_at, created_at, delivered_at)
-        SELECT o.id, ticket.id, o.kind, o.target, replace(o.payload::text, '{{reference}}', ticket.reference)::jsonb,
-               o.state, o.attempts, o.transport, input.created_at, input.created_at,
-               CASE WHEN o.state = 'delivered' THEN input.created_at END
-          FROM ticket JOIN input USING (id),
-               jsonb_to_recordset(input.outbox) AS o(id uuid, kind text, target text, payload jsonb, state text, attempts int, transport text)
       ), redirect_message AS (
         INSERT INTO ticket_messages (id, ticket_id, author_id, author_name, visibility, channel, body, created_at)
         SELECT r.id, ticket.id, r.author_id, r.author_name, 'public', ticket.source_channel, r.body, input.created_at
@@ -100,8 +83,6 @@ export class TicketInsertStatement {
       actor_id: createdEvent.actorId,
       actor_name: createdEvent.actorName,
       created_after: createdEvent.after,
-      outbox: request.outbox.map((o) => ({ id: o.id, kind: o.kind, target: o.target, payload: o.payload, state: o.state, attempts: o.attempts, transport: o.transport })),
-      delivered: request.deliveredEvents,
       redirect: redirectMessage
         ? [{ id: redirectMessage.id, author_id: redirectMessage.authorId, author_name: redirectMessage.authorName, body: redirectMessage.body }]
         : [],

@@ -75,3 +75,8 @@ export function statusAfterComment(
 export function canEscalate(status: TicketStatus, escalation: EscalationStatus): boolean {
   return (status === 'new' || status === 'opened') && escalation !== 'in_progress';
 }
+
+/** SLA deadlines run for tickets someone must act on: new or opened (they stand still while waiting for the user). */
+export function deadlinesRun(status: TicketStatus): boolean {
+  return status === 'new' || status === 'opened';
+}

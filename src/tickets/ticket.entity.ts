@@ -33,6 +33,10 @@ export class TicketEntity {
   @Column('text', { name: 'requester_profile', nullable: true })
   requesterProfile: Profile | null;
 
+  /** The chat conversation the ticket was opened from (channel's own id): where replies to the requester go back. */
+  @Column('text', { name: 'requester_conversation', nullable: true })
+  requesterConversation: string | null;
+
   @Column('text', { name: 'school_structure_id', nullable: true })
   schoolStructureId: string | null;
 
@@ -58,7 +62,7 @@ export class TicketEntity {
   @Column('text', { nullable: true })
   tier: string | null;
 
-  /** Where the ticket waits: a school, a circonscription, the académie's SSU, the editor, or nowhere (redirected). */
+  /** Where the ticket waits (see `QUEUE_KINDS`). */
   @Column('text', { name: 'queue_kind', nullable: true })
   queueKind: QueueKind | null;
 
@@ -104,6 +108,10 @@ export class TicketEntity {
 
   @Column('timestamptz', { name: 'sla_breached_for', nullable: true })
   slaBreachedFor: Date | null;
+
+  /** When the SLA watcher must look at the ticket next (a reminder or a breach); null when nothing is left to watch. */
+  @Column('timestamptz', { name: 'next_sla_check_at', nullable: true })
+  nextSlaCheckAt: Date | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;

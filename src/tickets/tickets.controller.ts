@@ -6,6 +6,8 @@ import { openApiSchema, parseOrThrow, ZodPipe } from '../common/http/zod-body.pi
 import {
   AddMessageInput,
   addMessageSchema,
+  AssignInput,
+  assignSchema,
   CreateTicketInput,
   createTicketSchema,
   idempotencyKeySchema,
@@ -15,9 +17,11 @@ import {
   TransitionInput,
   transitionSchema,
 } from './dto/ticket.schemas';
-import { Viewer } from './ticket-access';
+import { TicketCommands } from './ticket-commands.service';
+import { hashRequest, TicketCreation } from './ticket-creation.service';
+import { TicketQueries } from './ticket-queries.service';
+import { TicketViewers } from './ticket-viewers.service';
 import { eventView, messageView, ticketView } from './ticket.view';
-import { hashRequest, TicketsService } from './tickets.service';
 
 const referenceParam = new ZodPipe(referenceSchema);
 const ON_BEHALF_OF = { name: 'X-On-Behalf-Of', required: false, description: 'ENT user id of the end user the caller acts for' };
@@ -28,7 +32,12 @@ const ON_BEHALF_OF = { name: 'X-On-Behalf-Of', required: false, description: 'EN
 @Controller('api/v1/tickets')
 @UseGuards(ApiKeyGuard)
 export class TicketsController {
-  constructor(private readonly tickets: TicketsService) {}
+  constructor(
+    private readonly creation: TicketCreation,
+    private readonly commands: TicketCommands,
+    private readonly queries: TicketQueries,
+    private readonly viewers: TicketViewers,
+  ) {}
 
   @Post()
   @RequireScopes('tickets:write')
@@ -42,11 +51,9 @@ export class TicketsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const key = idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key');
-    const school = await this.tickets.resolveSchool(body.school);
-    const actor = { kind: 'user' as const, id: caller.actorId ?? body.requester.entUserId, name: caller.actorId ? null : body.requester.displayName };
-    const { ticket, created } = await this.tickets.create(
-      { ...body, school },
-      actor,
+    const { ticket, created } = await this.creation.create(
+      body,
+      caller.actorId ? { kind: 'user', id: caller.actorId, name: null } : undefined,
       key ? { apiKeyId: caller.key.id, key, requestHash: hashRequest(body) } : undefined,
     );
     res.status(created ? 201 : 200);
@@ -65,7 +72,7 @@ export class TicketsController {
   @ApiQuery({ name: 'page', required: false })
   @ApiQuery({ name: 'pageSize', required: false })
   async list(@Query(new ZodPipe(listTicketsSchema)) query: ListTicketsQuery, @CurrentCaller() caller: Caller) {
-    const page = await this.tickets.list(query, await this.viewer(caller));
+    const page = await this.queries.list(query, await this.viewer(caller));
     return { ...page, items: page.items.map(ticketView) };
   }
 
@@ -74,8 +81,8 @@ export class TicketsController {
   @ApiOperation({ summary: 'Read a ticket and its messages' })
   async get(@Param('reference', referenceParam) reference: string, @CurrentCaller() caller: Caller) {
     const viewer = await this.viewer(caller);
-    const ticket = await this.tickets.get(reference, viewer);
-    const messages = await this.tickets.messages(ticket, viewer);
+    const ticket = await this.queries.get(reference, viewer);
+    const messages = await this.queries.messages(ticket, viewer);
     return { ...ticketView(ticket), messages: messages.map(messageView) };
   }
 
@@ -83,7 +90,7 @@ export class TicketsController {
   @RequireScopes('tickets:read', 'tickets:read_all')
   @ApiOperation({ summary: 'Every change made to the ticket, oldest first' })
   async history(@Param('reference', referenceParam) reference: string, @CurrentCaller() caller: Caller) {
-    const events = await this.tickets.history(reference, await this.viewer(caller));
+    const events = await this.queries.history(reference, await this.viewer(caller));
     return { items: events.map(eventView) };
   }
 
@@ -96,7 +103,7 @@ export class TicketsController {
     @Body(new ZodPipe(addMessageSchema)) body: AddMessageInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket, result } = await this.tickets.addMessage(reference, body, await this.person(caller));
+    const { ticket, result } = await this.commands.addMessage(reference, body, await this.viewers.person(caller.actorId));
     return { ticket: ticketView(ticket), message: messageView(result) };
   }
 
@@ -110,15 +117,26 @@ export class TicketsController {
     @Body(new ZodPipe(transitionSchema)) body: TransitionInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket } = await this.tickets.transition(reference, body, await this.person(caller));
+    const { ticket } = await this.commands.transition(reference, body, await this.viewers.person(caller.actorId));
     return ticketView(ticket);
   }
 
-  private viewer(caller: Caller): Promise<Viewer> {
-    return this.tickets.viewerFor(caller.actorId, caller.key.scopes.includes('tickets:read_all'));
+  @Post(':reference/assignee')
+  @HttpCode(200)
+  @RequireScopes('tickets:write')
+  @ApiOperation({ summary: 'Give the ticket to another person who handles tickets of its school, or back to the group' })
+  @ApiBody({ schema: openApiSchema(assignSchema) })
+  async assign(
+    @Param('reference', referenceParam) reference: string,
+    @Body(new ZodPipe(assignSchema)) body: AssignInput,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const assignee = body.assignee === null ? null : await this.viewers.person(body.assignee);
+    const { ticket } = await this.commands.reassign(reference, assignee, await this.viewers.person(caller.actorId));
+    return ticketView(ticket);
   }
 
-  private person(caller: Caller) {
-    return this.tickets.personFor(caller.actorId);
+  private viewer(caller: Caller) {
+    return this.viewers.viewer(caller.actorId, caller.key.scopes.includes('tickets:read_all'));
   }
 }

@@ -1,7 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { JsonLogger } from '../logging/json-logger';
-import { DomainError, httpStatusOf } from '../errors';
+import { DomainError, ErrorCode, httpStatusOf } from '../errors';
+
+/** Codes for the statuses the framework's own HttpExceptions carry. */
+const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
 /** One error shape for every route: `{ code, message, errors?, requestId }`. */
 @Catch()
@@ -25,9 +33,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
+      // Thrown by the framework itself: an unknown route, a path parameter that does not decode, a Nest pipe.
       const status = exception.getStatus();
-      // Our own validation throws DomainError, so a bare 400 here comes from body parsing.
-      const code = status === 404 ? 'NOT_FOUND' : status === 400 ? 'MALFORMED_BODY' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'HTTP_ERROR';
+      const code = HTTP_STATUS_CODES[status] ?? 'HTTP_ERROR';
       response.status(status).json({ code, message: exception.message, requestId });
       return;
     }

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../config/config';
 import { CommonModule } from '../../common/common.module';
 import { DatabaseModule } from '../../database/database.module';
 import { DirectoryImportError, importDirectory, readDirectoryFile } from '../directory-import';
+import { DirectoryModule } from '../directory.module';
 
 const USAGE = `Usage: npm run directory:import -- <directory.yaml>
 Upserts an académie, its circonscriptions, schools and people (see src/demo/demo-directory.yaml for the format).
@@ -21,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   // Validated before touching the database: a bad file changes nothing.
   const file = readDirectoryFile(argv[0]);
   const config = { ...loadConfig(), logLevel: 'error' as const, demoData: false };
-  @Module({ imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule] })
+  @Module({ imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, DirectoryModule] })
   class DirectoryCliModule {}
   const app = await NestFactory.createApplicationContext(DirectoryCliModule, { logger: false, abortOnError: false });
   try {

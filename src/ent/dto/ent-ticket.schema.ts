@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { textField } from '../../common/text-field';
 import { PROFILES } from '../../directory/profiles';
+import { Actor } from '../../tickets/ticket-events';
+import { SourceUpdate } from '../../tickets/ticket-sources.service';
+import { statusFromCode } from '../../tickets/ticket-status';
 
 const entId = z.union([textField(1, 128), z.number().int().nonnegative()]).transform(String);
 
@@ -30,3 +33,29 @@ export const entTicketSchema = z.object({
   comments: z.array(entCommentSchema).max(500).default([]),
 });
 export type EntTicket = z.output<typeof entTicketSchema>;
+
+/** The ENT acting as itself in a ticket's history. */
+export const ENT_ACTOR: Actor = { kind: 'integration', id: 'ent', name: 'ENT Assistance' };
+
+/** What the ENT's delivery says of its ticket, for the tickets module. */
+export function sourceUpdateOf(payload: EntTicket): SourceUpdate {
+  return {
+    actor: ENT_ACTOR,
+    externalId: payload.id,
+    request: {
+      subject: payload.subject,
+      description: payload.description,
+      requester: { entUserId: payload.owner, login: payload.owner_login, displayName: payload.owner_name, profile: payload.profile },
+      school: { structureId: payload.school_id },
+    },
+    category: payload.category ?? null,
+    status: statusFromCode(payload.status),
+    comments: payload.comments.map((c) => ({
+      externalId: c.id,
+      authorId: c.owner,
+      authorName: c.owner_name,
+      body: c.content,
+      createdAt: c.created ? new Date(c.created) : undefined,
+    })),
+  };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { hasNoNul, NUL_MESSAGE, textField } from '../../common/text-field';
+import { dateTimeField } from '../../common/date-time-field';
+import { hasNoLoneSurrogate, hasNoNul, LONE_SURROGATE_MESSAGE, NUL_MESSAGE, textField } from '../../common/text-field';
 import { PROFILES } from '../../directory/profiles';
 
 /** Longest question accepted: a long, rambling message fits; a pasted document does not. */
@@ -13,6 +14,7 @@ export const assistSchema = z
       .min(1, 'The question is empty.')
       .max(MAX_QUESTION_CHARS, `The question is longer than ${MAX_QUESTION_CHARS} characters.`)
       .refine(hasNoNul, NUL_MESSAGE)
+      .refine(hasNoLoneSurrogate, LONE_SURROGATE_MESSAGE)
       .describe('The message as the person wrote it'),
     profile: z.enum(PROFILES).nullable().optional().describe('ENT profile of the person, when known'),
     schoolId: textField(1, 64).optional().describe('ENT structure id or UAI of their school'),
@@ -25,5 +27,5 @@ export type FeedbackInput = z.output<typeof feedbackSchema>;
 
 export const answerIdSchema = z.uuid();
 
-export const statsQuerySchema = z.object({ since: z.iso.datetime({ offset: true }).optional() }).strict();
+export const statsQuerySchema = z.object({ since: dateTimeField().optional() }).strict();
 export type StatsQuery = z.output<typeof statsQuerySchema>;

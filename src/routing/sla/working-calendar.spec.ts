@@ -185,14 +185,9 @@ describe('WorkingCalendar (Europe/Paris, 08:00–18:00 Monday to Friday)', () =>
       }
     });
 
-    it('walks a whole year quickly', () => {
-      const fresh = new WorkingCalendar(HOURS);
-      const started = performance.now();
+    it('walks a whole year (its speed is measured by bench/calendar.ts)', () => {
       // 2026 in Paris: 261 weekdays, 5 of them holidays → 256 days of 10 h.
-      const total = between(fresh, '2025-12-31T23:00:00Z', '2026-12-31T23:00:00Z');
-      const elapsed = performance.now() - started;
-      expect(total).toBe(2_560 * H);
-      expect(elapsed).toBeLessThan(365); // well under 1 ms per day walked
+      expect(between(new WorkingCalendar(HOURS), '2025-12-31T23:00:00Z', '2026-12-31T23:00:00Z')).toBe(2_560 * H);
       // The last working minute of 2026 ends on Thursday 31 December at 18:00 CET.
       expect(add(new WorkingCalendar(HOURS), '2025-12-31T23:00:00Z', 2_560 * H)).toBe('2026-12-31T17:00:00.000Z');
     });

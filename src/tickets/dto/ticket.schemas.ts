@@ -74,5 +74,12 @@ export const transitionSchema = z
   .strict();
 export type TransitionInput = z.output<typeof transitionSchema>;
 
+export const assignSchema = z
+  .object({
+    assignee: entId.nullable().describe('ENT user id of the person who handles the ticket from now on; null gives it back to the group'),
+  })
+  .strict();
+export type AssignInput = z.output<typeof assignSchema>;
+
 export const referenceSchema = z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6,}$/, 'a ticket reference looks like AST-2026-000042');
 export const idempotencyKeySchema = z.string().regex(/^[\w.:-]{8,128}$/, '8 to 128 letters, digits or . _ : -');

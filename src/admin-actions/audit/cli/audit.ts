@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { z } from 'zod';
 import { ConfigModule } from '../../../config/config.module';
 import { ConfigError, loadConfig } from '../../../config/config';
 import { CommonModule } from '../../../common/common.module';
 import { DatabaseModule } from '../../../database/database.module';
+import { AuditEntryEntity, AuditHeadEntity } from '../audit-entry.entity';
 import { AuditLogService } from '../audit-log.service';
 
 const USAGE = `Usage:
@@ -37,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = { ...loadConfig(), logLevel: 'error' as const, demoData: false };
-  @Module({ imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule], providers: [AuditLogService] })
+  @Module({ imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, TypeOrmModule.forFeature([AuditEntryEntity, AuditHeadEntity])], providers: [AuditLogService] })
   class AuditCliModule {}
   const app = await NestFactory.createApplicationContext(AuditCliModule, { logger: false, abortOnError: false });
   try {

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { Clock } from '../common/clock';
+import { JsonLogger } from '../common/logging/json-logger';
+import { PeriodicTask } from '../common/periodic-task';
+import { RoutingService } from '../routing/routing.service';
+import { FeedPosition, TicketEventFeed } from '../tickets/ticket-event-feed';
+import { TicketQueries } from '../tickets/ticket-queries.service';
+import { TicketEvent } from '../tickets/ticket-events';
+import { TicketEntity } from '../tickets/ticket.entity';
+import { Address, addressKey, audienceOf } from './audience';
+import { ChannelRegistry } from './channels/channel-registry';
+import { isFallback, NotificationChannel } from './channels/notification-channel';
+import { OutboxEntity } from './outbox.entity';
+import { OutboxService } from './outbox.service';
+
+const BATCH = 500;
+const POSITION = 'outbox';
+/** Another replica holds the relay: look again shortly, its read may have begun before our events committed. */
+const BUSY_RETRY_MS = 100;
+
+/**
+ * Turns committed ticket events into notifications: for each event, who must
+ * hear of it (`audienceOf`) and through which channels, one outbox row each,
+ * written together with the relay's position in the history, so each event is
+ * relayed once. Runs as soon as this process commits events (the feed tells
+ * it), and every few seconds for the events of other replicas; one replica at
+ * a time (an advisory lock).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+  private unsubscribe: (() => void) | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly leaseMs: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly feed: TicketEventFeed,
+    private readonly queries: TicketQueries,
+    private readonly channels: ChannelRegistry,
+    private readonly routing: RoutingService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    logger: JsonLogger,
+  ) {
+    this.task = new PeriodicTask('outbox.relay', config.outbox.relayMs, () => this.relay(), logger);
+    this.leaseMs = config.outbox.leaseMs;
+  }
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.feed.subscribe(() => this.task.trigger());
+    this.task.start({ runNow: true });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    clearTimeout(this.retry);
+    await this.task.stop();
+  }
+
+  /** Relays everything committed so far, batch after batch. */
+  async relay(): Promise<void> {
+    for (;;) {
+      const batch = await this.relayBatch();
+      if (batch === 'busy') {
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.task.trigger(), BUSY_RETRY_MS);
+        this.retry.unref();
+        return;
+      }
+      await this.outbox.dispatch(batch.rows);
+      if (batch.read < BATCH) return;
+    }
+  }
+
+  /** Each address that must hear of the event through each channel that reaches it, then the channels that follow the ticket's group. */
+  private recipients(event: TicketEvent, ticket: TicketEntity): [Address, NotificationChannel][] {
+    const found = new Map<string, [Address, NotificationChannel]>();
+    for (const address of audienceOf(event, ticket, this.routing.rules)) {
+      for (const channel of this.channels.channelsFor(address, ticket)) found.set(`${channel.name}|${addressKey(address)}`, [address, channel]);
+    }
+    if (ticket.tier && !event.type.startsWith('notification_')) {
+      const group: Address = { kind: 'group', tier: ticket.tier };
+      for (const channel of this.channels.followersOf(group, ticket)) found.set(`${channel.name}|${addressKey(group)}`, [group, channel]);
+    }
+    return [...found.values()];
+  }
+
+  private relayBatch(): Promise<{ rows: OutboxEntity[]; read: number } | 'busy'> {
+    return this.db.transaction(async (m) => {
+      const [{ locked }]: { locked: boolean }[] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', ['outbox.relay']);
+      if (!locked) return 'busy';
+      const [position]: FeedPosition[] = await m.query('SELECT CAST(tx AS text) AS tx, seq FROM outbox_relay_position WHERE name = $1', [POSITION]);
+      const { events, position: next } = await this.feed.read(m, position, BATCH);
+      if (events.length === 0) return { rows: [], read: 0 };
+      const tickets = new Map((await this.queries.byIds([...new Set(events.map((e) => e.ticketId))], m)).map((t) => [t.id, t]));
+      const now = this.clock.now();
+      const rows: OutboxEntity[] = [];
+      for (const event of events) {
+        const ticket = tickets.get(event.ticketId);
+        if (!ticket) continue;
+        for (const [address, channel] of this.recipients(event, ticket)) {
+          rows.push({
+            id: randomUUID(),
+            ticketId: ticket.id,
+            eventSeq: event.seq,
+            eventType: event.type,
+            address,
+            addressKey: addressKey(address),
+            channel: channel.name,
+            state: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            // The history rows are delivered by this process right after the commit: held for it meanwhile.
+            leasedUntil: isFallback(channel) ? new Date(now.getTime() + this.leaseMs) : null,
+            lastError: null,
+            createdAt: now,
+            deliveredAt: null,
+          });
+        }
+      }
+      // The position moves in the same transaction, so a row exists at most once; the unique key makes sure of it.
+      const inserted = rows.length ? await m.createQueryBuilder().insert().into(OutboxEntity).values(rows).orIgnore().returning('id').execute() : null;
+      const ids = new Set(((inserted?.raw ?? []) as { id: string }[]).map((r) => r.id));
+      await m.query('UPDATE outbox_relay_position SET tx = CAST($2 AS xid8), seq = $3 WHERE name = $1', [POSITION, next.tx, next.seq]);
+      return { rows: rows.filter((r) => ids.has(r.id)), read: events.length };
+    });
+  }
+}

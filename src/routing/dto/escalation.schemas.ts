@@ -1,9 +1,0 @@
-import { z } from 'zod';
-import { hasNoNul, NUL_MESSAGE } from '../../common/text-field';
-
-export const escalationSchema = z
-  .object({
-    reason: z.string().trim().min(3, 'say why, in a few words').max(2000).refine(hasNoNul, NUL_MESSAGE),
-  })
-  .strict();
-export type EscalationInput = z.output<typeof escalationSchema>;

@@ -1,0 +1,161 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
+import { DirectoryService } from '../directory/directory.service';
+import { Profile } from '../directory/profiles';
+import { IntentClassifier } from '../kb/understanding/intent-classifier';
+import { Priority } from '../routing/routing-rules';
+import { Placement, queuedIn, RoutingService } from '../routing/routing.service';
+import { SlaClock } from '../routing/sla/sla-clock';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { Actor } from './ticket-events';
+import { ESCALATION_STATUS, TICKET_STATUS, TicketStatus } from './ticket-status';
+import { IdempotencyRequest, TicketWriter } from './ticket-writer';
+import { SourceChannel, TicketEntity } from './ticket.entity';
+
+/** A request for help, whatever channel it came from (API, chat, ENT). */
+export interface TicketRequest {
+  subject: string;
+  description: string;
+  channel: SourceChannel;
+  priority: Priority;
+  requester: { entUserId: string; login?: string; displayName: string; profile?: Profile };
+  /** The school, by ENT structure id or UAI (the other half is looked up). */
+  school?: { structureId?: string; uai?: string };
+  /** Already understood by the caller (the conversation engine asked the knowledge base): not classified again. */
+  understood?: { intent: string; category: string };
+  /** The requester's chat conversation, where replies go back. */
+  conversation?: string;
+}
+
+/** What is decided before a ticket is written, outside any transaction: its school, intent and place. */
+export interface PreparedTicket {
+  request: TicketRequest;
+  school: { structureId: string | null; uai: string | null };
+  intent: { intent: string; category: string };
+  placement: Placement;
+}
+
+export function hashRequest(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+/**
+ * Creating tickets: resolve the school, understand the text (unless the caller
+ * already did), place it with the routing table, give it its deadlines, and
+ * write it. With an idempotency key, a retried request returns the ticket made
+ * the first time (`created: false`) and never makes a second.
+ */
+@Injectable()
+export class TicketCreation {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly writer: TicketWriter,
+    private readonly directory: DirectoryService,
+    private readonly classifier: IntentClassifier,
+    private readonly routing: RoutingService,
+    private readonly sla: SlaClock,
+    private readonly clock: Clock,
+  ) {}
+
+  /** `actor` defaults to the requester: people mostly ask for themselves. */
+  async create(request: TicketRequest, actor?: Actor, idempotency?: IdempotencyRequest): Promise<{ ticket: TicketEntity; created: boolean }> {
+    if (idempotency) {
+      const existing = await this.replayOf(idempotency);
+      if (existing) return { ticket: existing, created: false };
+    }
+    const prepared = await this.prepare(request);
+    const ticket = await this.write(prepared, actor ?? requesterActor(request), { idempotency });
+    if (ticket) return { ticket, created: true };
+    // A concurrent request with the same key won the race: answer with its ticket.
+    const existing = await this.replayOf(idempotency!);
+    if (!existing) throw new Error('idempotency key vanished during a concurrent create');
+    return { ticket: existing, created: false };
+  }
+
+  async prepare(request: TicketRequest): Promise<PreparedTicket> {
+    const school = await this.resolveSchool(request.school);
+    const intent = request.understood ?? (await this.classifier.classify(`${request.subject}\n${request.description}`));
+    const placement = await this.routing.place({
+      intent: intent.intent,
+      profile: request.requester.profile ?? null,
+      schoolStructureId: school.structureId,
+    });
+    return { request, school, intent: { intent: intent.intent, category: intent.category }, placement };
+  }
+
+  /**
+   * Writes a prepared ticket; `source` carries what a source system (the ENT)
+   * says of its own ticket. Returns null only when the idempotency key is taken.
+   */
+  async write(
+    prepared: PreparedTicket,
+    actor: Actor,
+    options: { idempotency?: IdempotencyRequest; within?: EntityManager; source?: { entTicketId: string; entCategory: string | null; status: TicketStatus } } = {},
+  ): Promise<TicketEntity | null> {
+    const now = this.clock.now();
+    const { request, school, intent, placement } = prepared;
+    const redirect = this.routing.tierRule(placement.tier).redirect;
+    const ticket: TicketEntity = {
+      id: randomUUID(),
+      reference: '',
+      sourceChannel: request.channel,
+      entTicketId: options.source?.entTicketId ?? null,
+      requesterEntId: request.requester.entUserId,
+      requesterLogin: request.requester.login ?? null,
+      requesterName: request.requester.displayName,
+      requesterProfile: request.requester.profile ?? null,
+      requesterConversation: request.conversation ?? null,
+      schoolStructureId: school.structureId,
+      schoolUai: school.uai,
+      subject: request.subject,
+      description: request.description,
+      entCategory: options.source?.entCategory ?? null,
+      intent: intent.intent,
+      category: intent.category,
+      ...queuedIn(placement),
+      priority: request.priority,
+      // Nothing for us to do on a redirected request: it is answered at once.
+      status: TICKET_STATUS[redirect ? 'resolved' : (options.source?.status ?? 'new')],
+      escalationStatus: ESCALATION_STATUS.not_done,
+      ...this.sla.deadlines(placement.tier, request.priority, now),
+      firstRespondedAt: null,
+      slaPausedAt: null,
+      slaRemindedFor: null,
+      slaBreachedFor: null,
+      nextSlaCheckAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    // A sequence gives contention-free numbers; the prefix is validated by the config schema.
+    const referencePrefix = `${this.config.tickets.referencePrefix}-${now.getUTCFullYear()}-`;
+    const reference = await this.writer.insert(ticket, actor, { referencePrefix, redirect, idempotency: options.idempotency, within: options.within });
+    return reference === null ? null : ticket;
+  }
+
+  /** Fills the school's missing half (UAI or structure id) from the directory. */
+  private async resolveSchool(ref: TicketRequest['school']): Promise<PreparedTicket['school']> {
+    if (!ref || (!ref.structureId && !ref.uai)) return { structureId: null, uai: null };
+    const school = ref.structureId ? await this.directory.findSchoolByStructureId(ref.structureId) : await this.directory.findSchoolByUai(ref.uai!);
+    return { structureId: ref.structureId ?? school?.structureId ?? null, uai: ref.uai ?? school?.uai ?? null };
+  }
+
+  private async replayOf(idempotency: IdempotencyRequest): Promise<TicketEntity | null> {
+    const row = await this.db.getRepository(IdempotencyKeyEntity).findOneBy({ apiKeyId: idempotency.apiKeyId, key: idempotency.key });
+    if (!row) return null;
+    if (row.requestHash !== idempotency.requestHash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
+    }
+    return this.db.getRepository(TicketEntity).findOneByOrFail({ id: row.ticketId });
+  }
+}
+
+export function requesterActor(request: Pick<TicketRequest, 'requester'>): Actor {
+  return { kind: 'user', id: request.requester.entUserId, name: request.requester.displayName };
+}

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
+import { MicroBatcher } from '../common/micro-batcher';
+import { underAdvisoryLock } from '../database/advisory-lock';
+import { Placement, queuedIn } from '../routing/routing.service';
+import { Deadline, SlaClock } from '../routing/sla/sla-clock';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { canSee, Viewer } from './ticket-access';
+import { TicketEventEntity } from './ticket-event.entity';
+import { Actor, NewTicketEvent, SourceFields } from './ticket-events';
+import { TicketEventFeed } from './ticket-event-feed';
+import { TicketInsertRequest, TicketInsertStatement } from './ticket-insert.sql';
+import { MessageVisibility, TicketMessageEntity } from './ticket-message.entity';
+import { deadlinesRun, ESCALATION_STATUS, EscalationStatus, escalationFromCode, statusFromCode, TICKET_STATUS, TicketStatus } from './ticket-status';
+import { SourceChannel, TicketEntity } from './ticket.entity';
+
+export interface NewMessage {
+  body: string;
+  visibility: MessageVisibility;
+  channel: SourceChannel;
+  authorId: string;
+  authorName: string;
+  /** The message's id in the source system (an ENT comment), for idempotent intake. */
+  externalId?: string;
+  createdAt?: Date;
+}
+
+export interface IdempotencyRequest {
+  apiKeyId: string;
+  key: string;
+  requestHash: string;
+}
+
+type Where = { reference: string } | { id: string };
+
+/**
+ * One change to one ticket, inside its transaction, on the locked row: the
+ * only way tickets, their messages and their events are changed. Every method
+ * records its typed event; the writer saves the ticket and the events when
+ * the change ends.
+ */
+export class TicketChange {
+  readonly events: NewTicketEvent[] = [];
+
+  constructor(
+    readonly m: EntityManager,
+    readonly ticket: TicketEntity,
+    readonly now: Date,
+    private readonly sla: SlaClock,
+  ) {}
+
+  record(event: NewTicketEvent): void {
+    this.events.push(event);
+  }
+
+  async addMessage(input: NewMessage, byRequester: boolean, actor: Actor): Promise<TicketMessageEntity> {
+    const message: TicketMessageEntity = {
+      id: randomUUID(),
+      ticketId: this.ticket.id,
+      authorId: input.authorId,
+      authorName: input.authorName,
+      visibility: input.visibility,
+      channel: input.channel,
+      body: input.body,
+      externalId: input.externalId ?? null,
+      createdAt: input.createdAt ?? this.now,
+    };
+    await this.m.insert(TicketMessageEntity, message);
+    this.record({
+      type: 'message_added',
+      actor,
+      before: null,
+      after: {
+        messageId: message.id,
+        visibility: message.visibility,
+        channel: message.channel,
+        byRequester,
+        tier: this.ticket.tier,
+        ...(input.externalId ? { externalId: input.externalId } : {}),
+      },
+    });
+    return message;
+  }
+
+  /** Moves the status, with what it means for the SLA clock. */
+  moveStatus(to: TicketStatus, actor: Actor, reason?: string): void {
+    const ticket = this.ticket;
+    const from = statusFromCode(ticket.status);
+    if (from === to) return;
+    ticket.status = TICKET_STATUS[to];
+    if (to === 'waiting_for_user') this.sla.pause(ticket, this.now);
+    else this.sla.resume(ticket, this.now);
+    // A reopened ticket gets a fresh resolution deadline.
+    if ((from === 'resolved' || from === 'closed') && to === 'opened' && ticket.tier) {
+      ticket.resolutionDueAt = this.sla.deadlines(ticket.tier, ticket.priority, this.now).resolutionDueAt;
+    }
+    this.record({ type: 'status_changed', actor, before: { status: from }, after: { status: to, tier: ticket.tier, ...(reason ? { reason } : {}) } });
+  }
+
+  assign(assignee: { id: string; name: string | null } | null, actor: Actor): void {
+    const before = this.ticket.assigneeId;
+    if (before === (assignee?.id ?? null)) return;
+    this.ticket.assigneeId = assignee?.id ?? null;
+    this.ticket.assigneeName = assignee?.name ?? null;
+    this.record({ type: 'assigned', actor, before: { assignee: before }, after: { assignee: this.ticket.assigneeId, assigneeName: this.ticket.assigneeName } });
+  }
+
+  /** Hands the ticket to another tier's queue (escalation, forwarding): fresh deadlines there, nobody assigned yet. */
+  moveTo(placement: Placement, how: 'escalated' | 'forwarded', actor: Actor, why: { reason: string | null; breachOf: Deadline['kind'] | null }): void {
+    const ticket = this.ticket;
+    const before = { tier: ticket.tier, queue: ticket.queueKind, assignee: ticket.assigneeId, escalationStatus: escalationFromCode(ticket.escalationStatus) };
+    Object.assign(ticket, {
+      ...queuedIn(placement),
+      firstRespondedAt: null,
+      // Handing over to the académie's incident tool is in progress until it accepts the ticket.
+      escalationStatus: placement.queueKind === 'academy' ? ESCALATION_STATUS.in_progress : ESCALATION_STATUS.successful,
+      ...this.sla.deadlines(placement.tier, ticket.priority, this.now),
+    });
+    this.record({
+      type: how,
+      actor,
+      before,
+      after: { tier: placement.tier, queue: placement.queueKind, ...why, escalationStatus: escalationFromCode(ticket.escalationStatus) },
+    });
+  }
+
+  /** The incident tool's answer to an escalation; a success also settles one that had failed (a dead letter retried). */
+  settleEscalation(outcome: Extract<EscalationStatus, 'successful' | 'failed'>, actor: Actor): void {
+    const current = escalationFromCode(this.ticket.escalationStatus);
+    if (current !== 'in_progress' && !(current === 'failed' && outcome === 'successful')) return;
+    this.ticket.escalationStatus = ESCALATION_STATUS[outcome];
+    this.record({ type: 'escalation_settled', actor, before: { escalationStatus: current }, after: { escalationStatus: outcome } });
+  }
+
+  /** Applies what the source system (the ENT) now says of the fields it owns. */
+  applySource(incoming: Required<SourceFields>, actor: Actor): void {
+    const ticket = this.ticket;
+    const before: SourceFields = {};
+    const after: SourceFields = {};
+    for (const field of ['subject', 'description', 'entCategory'] as const) {
+      if (ticket[field] === incoming[field]) continue;
+      Object.assign(before, { [field]: ticket[field] });
+      Object.assign(after, { [field]: incoming[field] });
+      Object.assign(ticket, { [field]: incoming[field] });
+    }
+    if (Object.keys(after).length) this.record({ type: 'updated_from_source', actor, before, after });
+    // Through the status rules, so the SLA clock pauses and resumes as for any other change.
+    this.moveStatus(incoming.status, actor);
+  }
+
+  markSla(check: 'reminder' | 'breach', deadline: Deadline, actor: Actor): void {
+    const field = check === 'reminder' ? 'slaRemindedFor' : 'slaBreachedFor';
+    this.ticket[field] = deadline.dueAt;
+    this.record({
+      type: check === 'reminder' ? 'sla_reminder' : 'sla_breached',
+      actor,
+      before: null,
+      after: { deadline: deadline.kind, dueAt: deadline.dueAt.toISOString(), tier: this.ticket.tier },
+    });
+  }
+}
+
+/**
+ * The one writer of tickets, their messages, their events and idempotency
+ * keys. Creations go in one statement (with those arriving at the same moment);
+ * changes lock the row, apply a `TicketChange`, save the ticket with its
+ * events. Once committed, the event feed tells its readers (the notification
+ * relay) that new events exist.
+ */
+@Injectable()
+export class TicketWriter {
+  /** Tickets created at the same moment (concurrent requests) share one statement and one commit. */
+  private readonly creations = new MicroBatcher<TicketInsertRequest, string | null>((requests) =>
+    this.insertStatement.run(this.db.manager, requests),
+  );
+  private statement: TicketInsertStatement | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly sla: SlaClock,
+    private readonly clock: Clock,
+    private readonly feed: TicketEventFeed,
+  ) {}
+
+  /** A transaction holding several writes (`within`); the feed hears of it once committed. */
+  async transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(work);
+    this.feed.committed();
+    return result;
+  }
+
+  private get insertStatement(): TicketInsertStatement {
+    return (this.statement ??= new TicketInsertStatement(this.db.getMetadata(TicketEntity)));
+  }
+
+  /**
+   * Inserts a new ticket with its "created" event (and the answer of a
+   * redirected request, and its idempotency key). Returns its reference, or
+   * null when the idempotency key was already taken.
+   */
+  async insert(
+    ticket: TicketEntity,
+    actor: Actor,
+    options: { referencePrefix: string; redirect?: string; idempotency?: IdempotencyRequest; within?: EntityManager },
+  ): Promise<string | null> {
+    ticket.nextSlaCheckAt = this.nextSlaCheck(ticket);
+    const request: TicketInsertRequest = {
+      ticket,
+      referencePrefix: options.referencePrefix,
+      createdEvent: {
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorName: actor.name,
+        after: {
+          status: statusFromCode(ticket.status),
+          channel: ticket.sourceChannel,
+          subject: ticket.subject,
+          intent: ticket.intent,
+          tier: ticket.tier,
+          ...(ticket.entTicketId ? { entTicketId: ticket.entTicketId } : {}),
+        },
+      },
+      redirectMessage: options.redirect ? { id: randomUUID(), authorId: 'relais', authorName: 'Relais', body: options.redirect } : undefined,
+      idempotency: options.idempotency,
+    };
+    const reference = options.within
+      ? (await this.insertStatement.run(options.within, [request]))[0]
+      : await this.creations.run(request);
+    if (reference === null) return null;
+    ticket.reference = reference;
+    if (!options.within) this.committed();
+    return reference;
+  }
+
+  /**
+   * Locks the ticket row and applies one change; concurrent changes apply one
+   * after the other. A viewer who may not see the ticket gets "not found".
+   * With `within`, the change joins the caller's transaction (the caller
+   * commits, and the feed hears of it through `transaction`, or the caller
+   * reads the feed itself). The change must only
+   * use `c.m`: the embedded database has a single session.
+   */
+  async change<T>(
+    where: Where,
+    apply: (c: TicketChange) => Promise<T> | T,
+    options: { viewer?: Viewer; within?: EntityManager } = {},
+  ): Promise<{ ticket: TicketEntity; result: T }> {
+    const run = async (m: EntityManager) => {
+      const ticket = await m.findOne(TicketEntity, { where, lock: { mode: 'pessimistic_write' } });
+      if (!ticket || (options.viewer && !canSee(ticket, options.viewer))) throw ticketNotFound('reference' in where ? where.reference : where.id);
+      const change = new TicketChange(m, ticket, this.clock.now(), this.sla);
+      const result = await apply(change);
+      const nextCheck = this.nextSlaCheck(ticket);
+      const checkMoved = nextCheck?.getTime() !== ticket.nextSlaCheckAt?.getTime();
+      if (change.events.length === 0 && !checkMoved) return { ticket, result, recorded: false };
+      ticket.nextSlaCheckAt = nextCheck;
+      if (change.events.length) {
+        ticket.updatedAt = change.now;
+        ticket.version += 1;
+      }
+      await m.save(TicketEntity, ticket);
+      await this.insertEvents(m, ticket.id, change.events, change.now);
+      return { ticket, result, recorded: change.events.length > 0 };
+    };
+    if (options.within) {
+      const { ticket, result } = await run(options.within);
+      return { ticket, result };
+    }
+    const { ticket, result, recorded } = await this.db.transaction(run);
+    if (recorded) this.committed();
+    return { ticket, result };
+  }
+
+  /**
+   * Claims the tickets whose SLA check is due, for one watcher: their next
+   * check moves to `leaseUntil`, so another replica skips them (and a crashed
+   * watcher's claim simply runs out). The change that handles each resets it.
+   */
+  async claimDueSlaChecks(now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.query(
+      `WITH due AS (
+         SELECT id FROM tickets WHERE next_sla_check_at <= $1 ORDER BY next_sla_check_at LIMIT $3 FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE tickets t SET next_sla_check_at = $2 FROM due WHERE t.id = due.id RETURNING t.id
+       )
+       SELECT id FROM claimed`,
+      [now, leaseUntil, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Adds an entry to the ticket's history that changes nothing on the ticket (a notification's delivery), in `m`'s transaction. */
+  async appendHistory(m: EntityManager, ticketId: string, event: NewTicketEvent): Promise<void> {
+    await this.insertEvents(m, ticketId, [event], this.clock.now());
+  }
+
+  /** Idempotency keys only need to outlive client retries. */
+  async purgeIdempotencyKeys(olderThan: Date): Promise<void> {
+    // One replica at a time: the others find the lock taken and skip this round.
+    await underAdvisoryLock(this.db, 'tickets.purge_idempotency_keys', (m) => m.delete(IdempotencyKeyEntity, { createdAt: LessThan(olderThan) }).then(() => undefined));
+  }
+
+  private nextSlaCheck(ticket: TicketEntity): Date | null {
+    return deadlinesRun(statusFromCode(ticket.status)) ? this.sla.nextCheckAt(ticket) : null;
+  }
+
+  private async insertEvents(m: EntityManager, ticketId: string, events: NewTicketEvent[], at: Date): Promise<void> {
+    if (!events.length) return;
+    await m.insert(
+      TicketEventEntity,
+      events.map((e) => ({
+        ticketId,
+        type: e.type,
+        actorKind: e.actor.kind,
+        actorId: e.actor.id,
+        actorName: e.actor.name,
+        before: e.before,
+        after: e.after,
+        at,
+      })),
+    );
+  }
+
+  private committed(): void {
+    this.feed.committed();
+  }
+}
+
+export function ticketNotFound(reference: string): DomainError {
+  return new DomainError('TICKET_NOT_FOUND', `No ticket ${reference} visible to you.`);
+}
