@@ -7,6 +7,7 @@ import { AccountActionsService } from './account-actions.service';
 import { ActorRef } from './actor';
 import { AuditLogService } from './audit/audit-log.service';
 import {
+  actionRequestOpenApi,
   ActionRequestInput,
   actionRequestSchema,
   approvalIdSchema,
@@ -48,7 +49,7 @@ export class AccountActionsController {
   @ApiHeader(ON_BEHALF_OF)
   @ApiHeader(CHAT_IDENTITY)
   @ApiOperation({ summary: 'Check an account action against the policy and get a single-use confirmation (2 minutes)' })
-  @ApiBody({ schema: openApiSchema(actionRequestSchema) })
+  @ApiBody({ schema: actionRequestOpenApi })
   preview(@Body(new ZodPipe(actionRequestSchema)) body: ActionRequestInput, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
     return this.actions.preview(actorOf(caller, chat), body);
   }

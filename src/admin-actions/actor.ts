@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textField } from '../common/text-field';
 
 export const CHAT_CHANNELS = ['slack', 'discord', 'webchat'] as const;
 export type ChatChannel = (typeof CHAT_CHANNELS)[number];
@@ -21,7 +22,7 @@ export const chatIdentitySchema = z
   .object({
     channel: z.enum(CHAT_CHANNELS),
     externalId: z.string().trim().regex(/^[\w.:@-]{1,128}$/, '1 to 128 letters, digits or . _ : @ -'),
-    displayName: z.string().trim().min(1).max(120).nullish(),
+    displayName: textField(1, 120).nullish(),
   })
   .strict();
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { textField } from '../../common/text-field';
+import { openApiSchema } from '../../common/http/zod-body.pipe';
 import { PROFILES } from '../../directory/profiles';
 import { CHAT_CHANNELS, chatIdentitySchema } from '../actor';
 
@@ -7,13 +9,13 @@ const structureId = z.string().trim().regex(/^[\w-]{1,128}$/, 'an ENT structure 
 const target = z
   .union([
     z.object({ login }).strict(),
-    z.object({ name: z.string().trim().min(2).max(120).describe('first and/or last name'), structureId }).strict(),
+    z.object({ name: textField(2, 120).describe('first and/or last name'), structureId }).strict(),
   ])
   .describe('the account: by login, or by name within a school');
 
 export const actionRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('renewal_code'), target }).strict(),
-  z.object({ action: z.literal('block'), target, reason: z.string().trim().max(500).nullish().describe('why (required to block)') }).strict(),
+  z.object({ action: z.literal('block'), target, reason: textField(0, 500).nullish().describe('why (required to block)') }).strict(),
   z.object({ action: z.literal('unblock'), target }).strict(),
   z
     .object({
@@ -25,6 +27,9 @@ export const actionRequestSchema = z.discriminatedUnion('action', [
     .strict(),
   z.object({ action: z.literal('approve'), approvalId: z.uuid() }).strict(),
 ]);
+
+/** For OpenAPI: whichever the variant, `action` is required (JSON Schema's oneOf alone does not say it). */
+export const actionRequestOpenApi = { ...openApiSchema(actionRequestSchema), type: 'object', required: ['action'] };
 
 export const confirmSchema = z
   .object({
