@@ -30,7 +30,7 @@ describe.each(ENT_KINDS)(`account actions on the %s ENT (${DRIVERS.database} + $
     store = await TestStore.create({ ...ent.env(), ACCOUNT_ACTIONS_ACTOR_LIMIT: '12' });
     t = await TestApp.start(store, { clock });
     ent.attach(t);
-    api = new AccountsClient(t, await t.apiKey(['accounts:act']));
+    api = new AccountsClient(t, await t.apiKey(['accounts:act', 'act_as']));
     auditor = await t.apiKey(['accounts:audit']);
     await linkEveryone(ent, await t.apiKey(['accounts:link']));
   });
@@ -125,6 +125,36 @@ describe.each(ENT_KINDS)(`account actions on the %s ENT (${DRIVERS.database} + $
       const done = await api.perform({ ent: 'demo-director-jm' }, { action: 'renewal_code', target: { login: 'famille.accueil' } });
       expect(done.status).toBe(200);
       expect(done.body.renewalCode).toMatch(/^[a-z0-9]{8}$/);
+    });
+  });
+
+  describe('who the call acts for', () => {
+    const preview = (key: string, headers: Record<string, string>, login = 'famille.accueil') =>
+      t.http.post('/api/v1/accounts/actions/preview').set('Authorization', key).set(headers).send({ action: 'renewal_code', target: { login } });
+
+    it('needs act_as to name a person or a chat identity, and a personal key acts for its person only', async () => {
+      const plain = await t.apiKey(['accounts:act']);
+      expect((await preview(plain, { 'X-Chat-Identity': 'slack:T0DEMO:UCLAIRE' })).body).toMatchObject({ code: 'FORBIDDEN_SCOPE' });
+      expect((await preview(plain, { 'X-On-Behalf-Of': 'demo-director-jm' })).status).toBe(403);
+      expect((await preview(plain, {})).body).toMatchObject({ code: 'ACTOR_REQUIRED' });
+      const claires = await t.apiKey(['accounts:act'], 'Claire’s own key', { person: 'demo-director-jm' });
+      const own = await preview(claires, {});
+      expect(own.body).toMatchObject({ kind: 'confirm', target: { login: 'famille.accueil' } });
+      expect((await preview(claires, { 'X-Chat-Identity': 'slack:T0DEMO:UJULIEN' })).status).toBe(400);
+    });
+
+    it('keeps a key limited to a school within that school', async () => {
+      const veilOnly = await t.apiKey(['accounts:act', 'act_as'], 'Simone-Veil integration', { actAsWithin: { kind: 'school', id: 'struct-simone-veil' } });
+      const outside = await preview(veilOnly, { 'X-Chat-Identity': 'slack:T0DEMO:UADMIN' }, 'tom.girard');
+      expect(outside.status).toBe(404);
+      expect(outside.body).toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+      expect((await preview(veilOnly, { 'X-Chat-Identity': 'slack:T0DEMO:UADMIN' }, 'yanis.benali')).body).toMatchObject({ kind: 'confirm' });
+      const anonymous = await t.http
+        .post('/api/v1/accounts/actions/preview')
+        .set('Authorization', veilOnly)
+        .set('X-Chat-Identity', 'webchat:visitor-limit')
+        .send({ action: 'self_reset', login: 'lea.lambert', structureId: 'struct-jean-moulin' });
+      expect(anonymous.status).toBe(404);
     });
   });
 
@@ -359,7 +389,7 @@ describe.each(ENT_KINDS)(`account actions on the %s ENT (${DRIVERS.database} + $
       const verify = await t.http.get('/api/v1/accounts/audit/verify').set('Authorization', auditor);
       expect(verify.body).toMatchObject({ ok: true });
       expect(verify.body.rows).toBeGreaterThan(40);
-      expect((await t.http.get('/api/v1/accounts/audit').set('Authorization', (await t.apiKey(['accounts:act'])))).status).toBe(403);
+      expect((await t.http.get('/api/v1/accounts/audit').set('Authorization', (await t.apiKey(['accounts:act', 'act_as'])))).status).toBe(403);
     });
   });
 });

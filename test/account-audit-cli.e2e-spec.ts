@@ -26,7 +26,7 @@ describe('audit log commands', () => {
     const t = await TestApp.start(store);
     ent.attach(t);
     await linkEveryone(ent, await t.apiKey(['accounts:link']), ['claire']);
-    const api = new AccountsClient(t, await t.apiKey(['accounts:act']));
+    const api = new AccountsClient(t, await t.apiKey(['accounts:act', 'act_as']));
     await api.perform('claire', { action: 'renewal_code', target: { login: 'tom.girard' } });
     await api.preview('claire', { action: 'renewal_code', target: { login: 'julien.moreau' } });
     await api.perform('claire', { action: 'block', target: { login: 'tom.girard' }, reason: 'Vérification' });

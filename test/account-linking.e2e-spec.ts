@@ -23,7 +23,7 @@ describe.each(ENT_KINDS)('linking chat identities to ENT accounts (%s)', (kind: 
     t = await TestApp.start(store, { clock });
     ent.attach(t);
     linker = await t.apiKey(['accounts:link']);
-    api = new AccountsClient(t, await t.apiKey(['accounts:act']));
+    api = new AccountsClient(t, await t.apiKey(['accounts:act', 'act_as']));
   });
   afterAll(async () => {
     await t?.close();
@@ -117,7 +117,7 @@ describe.each(ENT_KINDS)('linking chat identities to ENT accounts (%s)', (kind: 
     expect(refused.body.reason).toBe('not_linked');
     const slackActor = await t.http
       .post('/api/v1/accounts/actions/preview')
-      .set('Authorization', (await t.apiKey(['accounts:act'])))
+      .set('Authorization', (await t.apiKey(['accounts:act', 'act_as'])))
       .set('X-Chat-Identity', `slack:${SLACK.externalId}`)
       .send({ action: 'renewal_code', target: { login: 'tom.girard' } });
     expect(slackActor.body.reason).toBe('not_linked');
@@ -138,7 +138,7 @@ describe.each(ENT_KINDS)('linking chat identities to ENT accounts (%s)', (kind: 
     const bad = await t.http.post('/api/v1/accounts/links').set('Authorization', linker).send({ identity: { channel: 'msn', externalId: 'x' } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
-    expect((await t.http.post('/api/v1/accounts/links').set('Authorization', (await t.apiKey(['accounts:act']))).send({ identity: SLACK })).status).toBe(403);
+    expect((await t.http.post('/api/v1/accounts/links').set('Authorization', (await t.apiKey(['accounts:act', 'act_as']))).send({ identity: SLACK })).status).toBe(403);
     expect((await t.http.post('/api/v1/accounts/links').send({ identity: SLACK })).status).toBe(401);
   });
 });

@@ -85,7 +85,7 @@ describe.each(ENT_KINDS)('secrets of account actions (%s)', (kind: EntKind) => {
     t = await TestApp.start(store);
     capture.watch(t);
     ent.attach(t);
-    api = new AccountsClient(t, await t.apiKey(['accounts:act']));
+    api = new AccountsClient(t, await t.apiKey(['accounts:act', 'act_as']));
     await linkEveryone(ent, await t.apiKey(['accounts:link']), ['claire', 'julien', 'tom', 'lea']);
   });
   afterAll(async () => {

@@ -388,7 +388,8 @@ describe(`fuzzing every route of the OpenAPI document (${DRIVERS.database} + ${D
     const TICKETS = '/api/v1/tickets';
     const json = (value: unknown) => Buffer.from(JSON.stringify(value));
     const post = (path: string, body: Buffer | string, headers: Record<string, string> = {}) =>
-      http.send({ method: 'POST', path, headers: { Authorization: fullKey, 'Content-Type': 'application/json', ...headers }, body: Buffer.from(body) });
+      // The tickets are asked by their requester (ticketBody's parent), as an act_as key does.
+      http.send({ method: 'POST', path, headers: { Authorization: fullKey, 'Content-Type': 'application/json', 'X-On-Behalf-Of': PEOPLE.parent.entUserId, ...headers }, body: Buffer.from(body) });
     const countTickets = async () => (await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM tickets'))[0].n as number;
     const entTicket = (id: string, extra: Record<string, unknown> = {}) => ({
       id,

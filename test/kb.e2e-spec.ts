@@ -129,10 +129,11 @@ describe(`knowledge-base API (${DRIVERS.database})`, () => {
 
   describe('tickets', () => {
     it('fills in the intent and category of a ticket created through the API', async () => {
-      const key = await t.apiKey(['tickets:read', 'tickets:write']);
+      const key = await t.apiKey(['tickets:read', 'tickets:write', 'act_as']);
       const res = await t.http
         .post('/api/v1/tickets')
         .set('Authorization', key)
+        .set('X-On-Behalf-Of', 'demo-parent-jm')
         .send(ticketBody({ subject: 'Stockage plein', description: "Mon espace documents est plein, je ne peux plus rien déposer, comment libérer de l'espace ?" }))
         .expect(201);
       expect(res.body).toMatchObject({ intent: 'data.storage_full', category: 'data' });

@@ -12,7 +12,7 @@ describe(`a notification channel that plugs in (${DRIVERS.database} + ${DRIVERS.
   beforeAll(async () => {
     store = await TestStore.create();
     t = await TestApp.start(store, { modules: [RecordingChannelModule] });
-    writer = await t.apiKey(['tickets:read', 'tickets:write']);
+    writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as']);
     backOffice = await t.apiKey(['tickets:read_all']);
   });
   afterAll(async () => {

@@ -19,7 +19,7 @@ import { DRIVERS, TestApp, TestStore } from './support/test-app';
   beforeAll(async () => {
     store = await TestStore.create({ OUTBOX_RELAY_SECONDS: '0.2' });
     t = await TestApp.start(store);
-    writer = await t.apiKey(['tickets:read', 'tickets:write']);
+    writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as']);
     backOffice = await t.apiKey(['tickets:read_all']);
   });
   afterAll(async () => {

@@ -45,7 +45,7 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
         OUTBOX_SWEEP_SECONDS: '3600',
       });
       t = await TestApp.start(store);
-      writer = await t.apiKey(['tickets:read', 'tickets:write']);
+      writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as']);
       backOffice = await t.apiKey(['tickets:read_all']);
       operator = await t.apiKey(['notifications:manage']);
     });

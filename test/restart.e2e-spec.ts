@@ -17,7 +17,8 @@ describe(`killing the service (${DRIVERS.database})`, () => {
 
   it('loses no acknowledged ticket', async () => {
     const key = createApiKey(store.env);
-    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' };
+    // The tickets are asked by their requester (ticketBody's parent), through the CLI's act_as key.
+    const headers = { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'X-On-Behalf-Of': 'demo-parent-jm' };
     service = await ServiceProcess.start(store.env);
     const url = service.url;
 

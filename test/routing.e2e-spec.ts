@@ -27,7 +27,7 @@ describe(`routing and escalation (${DRIVERS.database} + ${DRIVERS.queue})`, () =
   beforeAll(async () => {
     store = await TestStore.create();
     t = await TestApp.start(store);
-    writer = await t.apiKey(['tickets:read', 'tickets:write']);
+    writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as']);
     backOffice = await t.apiKey(['tickets:read_all']);
     ids = await directoryIds(t);
   });

@@ -32,7 +32,7 @@ describe(`SLA deadlines (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     const store = await TestStore.create({ ROUTING_RULES_FILE: rulesFile(dir), ...env });
     const clock = new MovingClock(MONDAY_10H);
     const t = await TestApp.start(store, { clock });
-    return { store, clock, t, writer: await t.apiKey(['tickets:read', 'tickets:write']), backOffice: await t.apiKey(['tickets:read_all']) };
+    return { store, clock, t, writer: await t.apiKey(['tickets:read', 'tickets:write', 'act_as']), backOffice: await t.apiKey(['tickets:read_all']) };
   }
   const history = async (t: TestApp, auth: string, reference: string): Promise<Event[]> =>
     (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', auth).expect(200)).body.items;

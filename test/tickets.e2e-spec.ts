@@ -13,8 +13,8 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
   beforeAll(async () => {
     store = await TestStore.create();
     t = await TestApp.start(store);
-    writer = await t.apiKey(['tickets:read', 'tickets:write'], 'chat box');
-    reader = await t.apiKey(['tickets:read'], 'read only');
+    writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as'], 'chat box');
+    reader = await t.apiKey(['tickets:read', 'act_as'], 'read only');
     backOffice = await t.apiKey(['tickets:read_all'], 'back office');
   });
   afterAll(async () => {
@@ -56,7 +56,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     });
 
     it('refuses a revoked key', async () => {
-      const key = await t.apiKey(['tickets:read'], 'to revoke');
+      const key = await t.apiKey(['tickets:read', 'act_as'], 'to revoke');
       await t.http.get('/api/v1/tickets').set('Authorization', key).set(as(PEOPLE.parent)).expect(200);
       const { ApiKeyService } = await import('../src/auth/api-key.service');
       const prefix = key.split('_')[1];
@@ -76,7 +76,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
 
   describe('create', () => {
     it('creates a ticket with a human reference, resolving the school', async () => {
-      const res = await t.http.post('/api/v1/tickets').set('Authorization', writer).send(ticketBody()).expect(201);
+      const res = await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).send(ticketBody()).expect(201);
       expect(res.body.reference).toMatch(new RegExp(`^AST-${new Date().getUTCFullYear()}-\\d{6}$`));
       expect(res.body).toMatchObject({
         channel: 'api',
@@ -109,7 +109,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       ['a NUL character (PostgreSQL cannot store it)', ticketBody({ description: 'mot de passe\u0000oublié' })],
     ])('refuses %s with 400 and the issues, writing nothing', async (_, body) => {
       const before = await countTickets();
-      const res = await t.http.post('/api/v1/tickets').set('Authorization', writer).send(body).expect(400);
+      const res = await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).send(body).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.errors.length).toBeGreaterThan(0);
       expect(res.body.errors[0]).toEqual(expect.objectContaining({ path: expect.any(String), message: expect.any(String) }));
@@ -124,6 +124,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
           t.http
             .post('/api/v1/tickets')
             .set('Authorization', writer)
+            .set(as(i % 2 ? PEOPLE.parent : PEOPLE.teacher))
             .send(ticketBody({ subject, requester: i % 2 ? PEOPLE.parent : PEOPLE.teacher, school: i % 3 ? JEAN_MOULIN : SIMONE_VEIL })),
         ),
       );
@@ -156,7 +157,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       });
       const actor = { kind: 'user' as const, id: PEOPLE.parent.entUserId, name: null };
       const outcomes = await Promise.allSettled(
-        ['Sophie 1', 'Sophie\u00002', 'Sophie 3', 'Sophie 4'].map((name) => tickets.create(input(name), actor)),
+        ['Sophie 1', 'Sophie\u00002', 'Sophie 3', 'Sophie 4'].map((name) => tickets.create(input(name), { actor })),
       );
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       expect(await countTickets()).toBe(before + 3);
@@ -167,6 +168,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       const res = await t.http
         .post('/api/v1/tickets')
         .set('Authorization', writer)
+        .set(as(PEOPLE.parent))
         .set('Content-Type', 'application/json')
         .send('{"subject": ')
         .expect(400);
@@ -179,8 +181,8 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     it('returns the first ticket on a retry, never a second one', async () => {
       const before = await countTickets();
       const body = ticketBody({ subject: 'Retry me' });
-      const first = await t.http.post('/api/v1/tickets').set('Authorization', writer).set('Idempotency-Key', 'retry-0001').send(body).expect(201);
-      const again = await t.http.post('/api/v1/tickets').set('Authorization', writer).set('Idempotency-Key', 'retry-0001').send(body).expect(200);
+      const first = await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).set('Idempotency-Key', 'retry-0001').send(body).expect(201);
+      const again = await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).set('Idempotency-Key', 'retry-0001').send(body).expect(200);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.body.reference).toBe(first.body.reference);
       expect(await countTickets()).toBe(before + 1);
@@ -191,7 +193,7 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       const body = ticketBody({ subject: 'Concurrent retry' });
       const responses = await Promise.all(
         Array.from({ length: 8 }, () =>
-          t.http.post('/api/v1/tickets').set('Authorization', writer).set('Idempotency-Key', 'concurrent-0001').send(body),
+          t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).set('Idempotency-Key', 'concurrent-0001').send(body),
         ),
       );
       expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
@@ -200,10 +202,11 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     });
 
     it('refuses the same key with another body', async () => {
-      await t.http.post('/api/v1/tickets').set('Authorization', writer).set('Idempotency-Key', 'reuse-0001').send(ticketBody()).expect(201);
+      await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).set('Idempotency-Key', 'reuse-0001').send(ticketBody()).expect(201);
       const res = await t.http
         .post('/api/v1/tickets')
         .set('Authorization', writer)
+        .set(as(PEOPLE.parent))
         .set('Idempotency-Key', 'reuse-0001')
         .send(ticketBody({ subject: 'Another request' }))
         .expect(422);
@@ -211,14 +214,14 @@ describe(`tickets API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     });
 
     it('scopes keys to the API key that sent them', async () => {
-      const other = await t.apiKey(['tickets:write'], 'other integration');
-      const a = await t.http.post('/api/v1/tickets').set('Authorization', writer).set('Idempotency-Key', 'shared-0001').send(ticketBody()).expect(201);
-      const b = await t.http.post('/api/v1/tickets').set('Authorization', other).set('Idempotency-Key', 'shared-0001').send(ticketBody()).expect(201);
+      const other = await t.apiKey(['tickets:write', 'act_as'], 'other integration');
+      const a = await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).set('Idempotency-Key', 'shared-0001').send(ticketBody()).expect(201);
+      const b = await t.http.post('/api/v1/tickets').set('Authorization', other).set(as(PEOPLE.parent)).set('Idempotency-Key', 'shared-0001').send(ticketBody()).expect(201);
       expect(a.body.reference).not.toBe(b.body.reference);
     });
 
     it('refuses a malformed key', async () => {
-      const res = await t.http.post('/api/v1/tickets').set('Authorization', writer).set('Idempotency-Key', 'x').send(ticketBody()).expect(400);
+      const res = await t.http.post('/api/v1/tickets').set('Authorization', writer).set(as(PEOPLE.parent)).set('Idempotency-Key', 'x').send(ticketBody()).expect(400);
       expect(res.body.errors[0].path).toBe('Idempotency-Key');
     });
   });

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, U
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, Caller, CurrentCaller, RequireScopes } from '../auth/api-key.guard';
 import { DomainError } from '../common/errors';
+import { DirectoryService } from '../directory/directory.service';
 import { openApiSchema, parseOrThrow, ZodPipe } from '../common/http/zod-body.pipe';
 import { AccountActionsService } from './account-actions.service';
 import { ActorRef } from './actor';
@@ -41,6 +42,7 @@ export class AccountActionsController {
     private readonly actions: AccountActionsService,
     private readonly linking: LinkingService,
     private readonly audit: AuditLogService,
+    private readonly directory: DirectoryService,
   ) {}
 
   @Post('actions/preview')
@@ -50,8 +52,8 @@ export class AccountActionsController {
   @ApiHeader(CHAT_IDENTITY)
   @ApiOperation({ summary: 'Check an account action against the policy and get a single-use confirmation (2 minutes)' })
   @ApiBody({ schema: actionRequestOpenApi })
-  preview(@Body(new ZodPipe(actionRequestSchema)) body: ActionRequestInput, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
-    return this.actions.preview(actorOf(caller, chat), body);
+  async preview(@Body(new ZodPipe(actionRequestSchema)) body: ActionRequestInput, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
+    return this.actions.preview(await this.actorOf(caller, chat), body);
   }
 
   @Post('actions/confirm')
@@ -61,8 +63,8 @@ export class AccountActionsController {
   @ApiHeader(CHAT_IDENTITY)
   @ApiOperation({ summary: 'Carry out a previewed action; a renewal code is in this answer only' })
   @ApiBody({ schema: openApiSchema(confirmSchema) })
-  confirm(@Body(new ZodPipe(confirmSchema)) body: ConfirmInput, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
-    return this.actions.confirm(actorOf(caller, chat), body.confirmation, { service: body.service ?? null });
+  async confirm(@Body(new ZodPipe(confirmSchema)) body: ConfirmInput, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
+    return this.actions.confirm(await this.actorOf(caller, chat), body.confirmation, { service: body.service ?? null });
   }
 
   @Get('approvals')
@@ -70,8 +72,8 @@ export class AccountActionsController {
   @ApiHeader(ON_BEHALF_OF)
   @ApiHeader(CHAT_IDENTITY)
   @ApiOperation({ summary: 'The pending approvals the person who asks may decide' })
-  pending(@CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
-    return this.actions.pendingApprovals(actorOf(caller, chat));
+  async pending(@CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
+    return this.actions.pendingApprovals(await this.actorOf(caller, chat));
   }
 
   @Post('approvals/:id/approve')
@@ -80,8 +82,8 @@ export class AccountActionsController {
   @ApiHeader(ON_BEHALF_OF)
   @ApiHeader(CHAT_IDENTITY)
   @ApiOperation({ summary: 'Preview approving a request: confirm it to get the renewal code (for the approver only)' })
-  approve(@Param('id', new ZodPipe(approvalIdSchema)) id: string, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
-    return this.actions.preview(actorOf(caller, chat), { action: 'approve', approvalId: id });
+  async approve(@Param('id', new ZodPipe(approvalIdSchema)) id: string, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
+    return this.actions.preview(await this.actorOf(caller, chat), { action: 'approve', approvalId: id });
   }
 
   @Post('approvals/:id/refuse')
@@ -90,8 +92,8 @@ export class AccountActionsController {
   @ApiHeader(ON_BEHALF_OF)
   @ApiHeader(CHAT_IDENTITY)
   @ApiOperation({ summary: 'Refuse a request (decided once)' })
-  refuse(@Param('id', new ZodPipe(approvalIdSchema)) id: string, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
-    return this.actions.refuseApproval(actorOf(caller, chat), id);
+  async refuse(@Param('id', new ZodPipe(approvalIdSchema)) id: string, @CurrentCaller() caller: Caller, @Headers('x-chat-identity') chat?: string) {
+    return this.actions.refuseApproval(await this.actorOf(caller, chat), id);
   }
 
   @Post('links')
@@ -133,12 +135,23 @@ export class AccountActionsController {
   verify() {
     return this.audit.verify();
   }
-}
 
-function actorOf(caller: Caller, chatHeader: string | undefined): ActorRef {
-  const chat = chatHeader?.trim() ? parseOrThrow(chatIdentityHeaderSchema, chatHeader, 'X-Chat-Identity') : null;
-  if (chat && caller.actorId) throw new DomainError('VALIDATION_FAILED', 'State either X-On-Behalf-Of or X-Chat-Identity, not both.', { errors: [{ path: 'X-Chat-Identity', message: 'not with X-On-Behalf-Of' }] });
-  if (chat) return { kind: 'chat', identity: chat };
-  if (caller.actorId) return { kind: 'ent', entUserId: caller.actorId, channel: `api:${caller.key.name}` };
-  throw new DomainError('ACTOR_REQUIRED', 'State who asks: X-On-Behalf-Of (ENT user id) or X-Chat-Identity (channel:externalId).');
+  /**
+   * Who asks, as for every route: a personal key's person, or with act_as the
+   * ENT user X-On-Behalf-Of names or the chat identity X-Chat-Identity names
+   * (acting for a chat identity is acting for the person linked to it); an
+   * act_as key's limit confines the action to its schools.
+   */
+  private async actorOf(caller: Caller, chatHeader: string | undefined): Promise<ActorRef> {
+    const chat = chatHeader?.trim() ? parseOrThrow(chatIdentityHeaderSchema, chatHeader, 'X-Chat-Identity') : null;
+    const limit = caller.key.actAsWithin;
+    const within = limit ? { within: await this.directory.schoolsWithin(limit.kind, limit.id) } : {};
+    if (chat) {
+      if (caller.actorId) throw new DomainError('VALIDATION_FAILED', 'State either X-On-Behalf-Of or X-Chat-Identity, not both.', { errors: [{ path: 'X-Chat-Identity', message: 'not with X-On-Behalf-Of or a personal key' }] });
+      if (!caller.key.scopes.includes('act_as')) throw new DomainError('FORBIDDEN_SCOPE', 'This API key may not act for someone else: X-Chat-Identity needs the act_as scope.');
+      return { kind: 'chat', identity: chat, ...within };
+    }
+    if (caller.actorId) return { kind: 'ent', entUserId: caller.actorId, channel: `api:${caller.key.name}`, ...within };
+    throw new DomainError('ACTOR_REQUIRED', 'Say who asks: a personal API key, or with an act_as key X-On-Behalf-Of (ENT user id) or X-Chat-Identity (channel:externalId).');
+  }
 }

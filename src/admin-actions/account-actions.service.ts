@@ -86,6 +86,8 @@ interface Actor {
   name: string | null;
   entUserId: string | null;
   identity: ChatIdentity | null;
+  /** Structure ids the actor is confined to, or null. */
+  within: readonly string[] | null;
 }
 
 type AuditTarget = { entUserId?: string | null; login?: string | null; name?: string | null } | null;
@@ -175,7 +177,8 @@ export class AccountActionsService {
     return this.withUserMessage(async () => {
       const actor = await this.resolve(ref);
       const identity = await this.linkedIdentity(actor, 'approvals');
-      return Promise.all((await this.approvals.pendingFor(identity)).map((a) => this.approvalView(a)));
+      const pending = (await this.approvals.pendingFor(identity)).filter((a) => inLimit(actor, [a.structureId]));
+      return Promise.all(pending.map((a) => this.approvalView(a)));
     });
   }
 
@@ -253,12 +256,16 @@ export class AccountActionsService {
 
   private async previewSelfReset(actor: Actor, request: Extract<ActionRequest, { action: 'self_reset' }>): Promise<Preview> {
     const own = actor.entUserId ? await this.accounts.find(actor.entUserId) : null;
-    if (own && (!request.login || request.login === own.login)) return this.previewOwnReset(actor, own);
+    if (own && (!request.login || request.login === own.login)) {
+      if (!inLimit(actor, own.structureIds)) throw new DomainError('ACCOUNT_NOT_FOUND', 'This account is outside the caller’s limit.');
+      return this.previewOwnReset(actor, own);
+    }
     // Unlinked, or asking for someone else (a parent for a child): nobody's identity is proven, so a teacher or the ENT admin decides.
     const login = request.login?.trim();
     if (!login) return this.refuse(actor, 'self_reset', null, 'login_required');
     const structureId = request.structureId ?? (own && own.structureIds.length === 1 ? own.structureIds[0] : null);
     if (!structureId) return this.refuse(actor, 'self_reset', { login }, 'structure_required');
+    if (!inLimit(actor, [structureId])) throw new DomainError('ACCOUNT_NOT_FOUND', 'This school is outside the caller’s limit.');
     if (request.profile) {
       const decision = selfServiceDecision({ profile: request.profile, source: 'unknown' }, await this.levelOf(structureId));
       await this.decideOrRefuse(actor, 'self_reset', { login }, decision, { self: true });
@@ -401,7 +408,7 @@ export class AccountActionsService {
   /** The approval, still pending, and its account as the approver's own grant sees it (unseen: not theirs to decide). */
   private async approvalTarget(actor: Actor, approvalId: string): Promise<{ approval: ApprovalEntity; target: EntPerson }> {
     const approval = await this.approvals.get(approvalId);
-    if (!approval) throw new DomainError('APPROVAL_NOT_FOUND', 'No such approval.');
+    if (!approval || !inLimit(actor, [approval.structureId])) throw new DomainError('APPROVAL_NOT_FOUND', 'No such approval.');
     if (approval.status !== 'pending' || approval.expiresAt <= this.clock.now()) throw new DomainError('APPROVAL_DECIDED', 'This approval was already decided.');
     const target = await this.entCall(actor, 'approve', { login: approval.targetLogin }, () =>
       this.accounts.withGrant(actor.entUserId!, (g) => this.ent.findByLogin(g, approval.targetLogin)),
@@ -463,7 +470,7 @@ export class AccountActionsService {
   private async resolve(ref: ActorRef): Promise<Actor> {
     if (ref.kind === 'ent') {
       const account = await this.accounts.find(ref.entUserId);
-      return { key: `ent:${ref.entUserId}`, rateKey: `ent:${ref.entUserId}`, channel: ref.channel, name: account?.displayName ?? null, entUserId: ref.entUserId, identity: null };
+      return { key: `ent:${ref.entUserId}`, rateKey: `ent:${ref.entUserId}`, channel: ref.channel, name: account?.displayName ?? null, entUserId: ref.entUserId, identity: null, within: ref.within ?? null };
     }
     const link = await this.linking.resolve(ref.identity);
     const key = identityKey(ref.identity);
@@ -474,6 +481,7 @@ export class AccountActionsService {
       name: ref.identity.displayName ?? link?.displayName ?? null,
       entUserId: link?.entUserId ?? null,
       identity: ref.identity,
+      within: ref.within ?? null,
     };
   }
 
@@ -485,14 +493,17 @@ export class AccountActionsService {
 
   private async findTarget(actor: Actor, ref: TargetRef, action: ConfirmableAction): Promise<{ person: EntPerson } | { choose: Preview }> {
     if ('login' in ref) {
-      const person = await this.entCall(actor, action, { login: ref.login }, () => this.accounts.withGrant(actor.entUserId!, (g) => this.ent.findByLogin(g, ref.login)));
+      const found = await this.entCall(actor, action, { login: ref.login }, () => this.accounts.withGrant(actor.entUserId!, (g) => this.ent.findByLogin(g, ref.login)));
+      const person = found && inLimit(actor, found.structures.map((s) => s.id)) ? found : null;
       if (!person) {
         await this.record(actor, action, { login: ref.login }, 'refused', 'not_found');
         throw new DomainError('ACCOUNT_NOT_FOUND', 'No account with that login is visible to this actor.');
       }
       return { person };
     }
-    const people = await this.entCall(actor, action, null, () => this.accounts.withGrant(actor.entUserId!, (g) => this.ent.searchByName(g, ref)));
+    const people = (await this.entCall(actor, action, null, () => this.accounts.withGrant(actor.entUserId!, (g) => this.ent.searchByName(g, ref)))).filter((p) =>
+      inLimit(actor, p.structures.map((s) => s.id)),
+    );
     if (people.length === 0) {
       await this.record(actor, action, null, 'refused', 'not_found', { structureId: ref.structureId });
       throw new DomainError('ACCOUNT_NOT_FOUND', 'Nobody with that name is visible to this actor.');
@@ -631,6 +642,11 @@ export class AccountActionsService {
 }
 
 type RefusalKey = 'not_linked' | 'login_required' | 'structure_required' | 'approval_pending' | 'self_not_activated' | 'target_blocked' | 'channel_required' | 'not_an_approver';
+
+/** An act_as key's limit: the action must concern one of its schools. */
+function inLimit(actor: Actor, structureIds: readonly string[]): boolean {
+  return actor.within === null || structureIds.some((s) => actor.within!.includes(s));
+}
 
 function personTarget(person: EntPerson): { entUserId: string; login: string; name: string } {
   return { entUserId: person.id, login: person.login, name: person.displayName };

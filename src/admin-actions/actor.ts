@@ -16,7 +16,10 @@ export interface ChatIdentity {
  * identity they verified; trusted integrations pass the ENT person they act
  * for, with the name of their channel for the audit log.
  */
-export type ActorRef = { kind: 'chat'; identity: ChatIdentity } | { kind: 'ent'; entUserId: string; channel: string };
+export type ActorRef = ({ kind: 'chat'; identity: ChatIdentity } | { kind: 'ent'; entUserId: string; channel: string }) & {
+  /** ENT structure ids the caller is confined to (an act_as key's limit): outside them it sees and changes nothing. */
+  within?: readonly string[];
+};
 
 export const chatIdentitySchema = z
   .object({

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { ActAsWithin } from './scopes';
 
 @Entity({ name: 'api_keys' })
 export class ApiKeyEntity {
@@ -17,6 +18,17 @@ export class ApiKeyEntity {
 
   @Column('text', { array: true })
   scopes: string[];
+
+  /** A personal key acts for this ENT user, and only for them. */
+  @Column('text', { name: 'person_ent_id', nullable: true })
+  personEntId: string | null;
+
+  /** An act_as key limited to the tickets of a school (structure id), a circonscription or an académie (code). */
+  @Column('text', { name: 'act_as_within_kind', nullable: true })
+  actAsWithinKind: ActAsWithin['kind'] | null;
+
+  @Column('text', { name: 'act_as_within_id', nullable: true })
+  actAsWithinId: string | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;

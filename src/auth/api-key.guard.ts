@@ -12,7 +12,7 @@ export const RequireScopes = (...scopes: Scope[]): MethodDecorator & ClassDecora
 
 export interface Caller {
   key: AuthenticatedKey;
-  /** The ENT user the caller acts for (X-On-Behalf-Of), when stated. */
+  /** The ENT user the caller acts for: a personal key's person, or the one X-On-Behalf-Of names (act_as keys only). */
   actorId: string | null;
 }
 
@@ -46,8 +46,22 @@ export class ApiKeyGuard implements CanActivate {
         errors: [{ path: 'X-On-Behalf-Of', message: 'expected 1 to 128 letters, digits or . _ @ : -' }],
       });
     }
-    request.caller = { key, actorId: actor };
+    request.caller = { key, actorId: this.actorOf(key, actor) };
     return true;
+  }
+
+  /** Nobody acts for someone else without the right to: a personal key for its person, an act_as key for whom it names. */
+  private actorOf(key: AuthenticatedKey, named: string | null): string | null {
+    if (key.person) {
+      if (named !== null && named !== key.person) {
+        throw new DomainError('FORBIDDEN_SCOPE', 'This personal API key acts for its own person only: leave X-On-Behalf-Of out.');
+      }
+      return key.person;
+    }
+    if (named !== null && !key.scopes.includes('act_as')) {
+      throw new DomainError('FORBIDDEN_SCOPE', 'This API key may not act for someone else: X-On-Behalf-Of needs the act_as scope.');
+    }
+    return named;
   }
 }
 

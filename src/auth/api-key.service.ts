@@ -6,12 +6,20 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { Clock } from '../common/clock';
 import { TtlCache } from '../common/ttl-cache';
 import { ApiKeyEntity } from './api-key.entity';
-import { Scope } from './scopes';
+import { ActAsWithin, Scope } from './scopes';
 
 export interface AuthenticatedKey {
   id: string;
   name: string;
   scopes: Scope[];
+  /** A personal key's person: the key acts for them without a header. */
+  person: string | null;
+  actAsWithin: ActAsWithin | null;
+}
+
+export interface KeyIdentity {
+  person?: string;
+  actAsWithin?: ActAsWithin;
 }
 
 const KEY_PATTERN = /^rk_([a-z0-9]{10})_([A-Za-z0-9_-]{43})$/;
@@ -36,7 +44,9 @@ export class ApiKeyService {
     this.cache = new TtlCache(config.apiKeys.cacheSeconds * 1000, 10_000);
   }
 
-  async create(name: string, scopes: Scope[]): Promise<{ id: string; key: string }> {
+  async create(name: string, scopes: Scope[], identity: KeyIdentity = {}): Promise<{ id: string; key: string }> {
+    if (identity.person && scopes.includes('act_as')) throw new Error('a personal key acts for its person only: it cannot have act_as');
+    if (identity.actAsWithin && !scopes.includes('act_as')) throw new Error('a limit for act_as needs the act_as scope');
     const prefix = randomBytes(8).toString('hex').slice(0, 10);
     const secret = randomBytes(32).toString('base64url');
     const entity: ApiKeyEntity = {
@@ -45,6 +55,9 @@ export class ApiKeyService {
       prefix,
       secretHash: sha256(secret).toString('hex'),
       scopes,
+      personEntId: identity.person ?? null,
+      actAsWithinKind: identity.actAsWithin?.kind ?? null,
+      actAsWithinId: identity.actAsWithin?.id ?? null,
       createdAt: this.clock.now(),
       revokedAt: null,
     };
@@ -74,7 +87,14 @@ export class ApiKeyService {
     return this.cache.get(sha256(presented).toString('hex'), async () => {
       const entity = await this.db.getRepository(ApiKeyEntity).findOneBy({ prefix, revokedAt: IsNull() });
       const ok = entity !== null && timingSafeEqual(Buffer.from(entity.secretHash, 'hex'), sha256(secret));
-      return ok ? { id: entity.id, name: entity.name, scopes: entity.scopes as Scope[] } : null;
+      if (!ok) return null;
+      return {
+        id: entity.id,
+        name: entity.name,
+        scopes: entity.scopes as Scope[],
+        person: entity.personEntId,
+        actAsWithin: entity.actAsWithinKind && entity.actAsWithinId ? { kind: entity.actAsWithinKind, id: entity.actAsWithinId } : null,
+      };
     });
   }
 }

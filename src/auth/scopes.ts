@@ -5,7 +5,8 @@ export const SCOPES = {
   'tickets:read_all': 'read every ticket without stating an end user (back-office tools)',
   'kb:assist': 'ask the knowledge base and record feedback',
   'notifications:manage': 'list undeliverable notifications (dead letters) and retry them',
-  'accounts:act': 'run guarded ENT account actions (renewal code, block, unblock, reset, approvals) for the stated person or chat identity',
+  act_as: 'act for the ENT user named in X-On-Behalf-Of (the key may be limited to a school, a circonscription or an académie)',
+  'accounts:act': 'run guarded ENT account actions (renewal code, block, unblock, reset, approvals) for the person the call acts for (with act_as: X-On-Behalf-Of or X-Chat-Identity)',
   'accounts:link': 'create one-time links between chat identities and ENT accounts, list and remove them',
   'accounts:audit': 'read the audit log of account actions',
 } as const;
@@ -15,4 +16,10 @@ export const SCOPE_NAMES = Object.keys(SCOPES) as Scope[];
 
 export function isScope(value: string): value is Scope {
   return value in SCOPES;
+}
+
+/** Where an act_as key may act: the tickets of one school (structure id), one circonscription or one académie (codes). */
+export interface ActAsWithin {
+  kind: 'school' | 'circonscription' | 'academy';
+  id: string;
 }

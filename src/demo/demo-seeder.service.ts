@@ -34,7 +34,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           requester: { entUserId: person.entUserId, login: person.login, displayName: person.displayName, profile: person.profile },
           school: { structureId: demo.school },
         },
-        { kind: 'system', id: 'demo', name: 'Données de démonstration' },
+        { actor: { kind: 'system', id: 'demo', name: 'Données de démonstration' } },
       );
     }
     this.logger.event('info', 'demo.loaded', { ...summary, tickets: DEMO_TICKETS.length }, 'DemoSeeder');

@@ -32,7 +32,12 @@ export class DirectoryService {
    * Directors are treated alike, an ERUN sees their circonscription's schools,
    * academic support their académie's.
    */
-  async scopeOf(entUserId: string): Promise<ActorScope> {
+  scopeOf(entUserId: string): Promise<ActorScope> {
+    // Roles change at directory imports, not per request; every request acting for someone reads one.
+    return this.cached(`scope:${entUserId}`, () => this.loadScope(entUserId));
+  }
+
+  private async loadScope(entUserId: string): Promise<ActorScope> {
     const rows: { display_name: string; structure_id: string | null; editor: boolean; admin: boolean }[] = await this.db.query(
       `SELECT p.display_name, s.structure_id, (r.role = 'editor_support') AS editor,
               (r.role IN ('school_admin', 'director') AND r.school_id = s.id) AS admin
@@ -53,7 +58,7 @@ export class DirectoryService {
     };
   }
 
-  /** Schools change at directory imports, not per request: every ticket creation reads one, so keep it a while. */
+  /** Schools and roles change at directory imports, not per request: keep them a while. */
   private readonly cache = new TtlCache<unknown>(SCHOOL_CACHE_MS, SCHOOL_CACHE_SIZE, () => this.clock.now().getTime());
 
   findSchoolByStructureId(structureId: string): Promise<SchoolEntity | null> {
@@ -66,6 +71,20 @@ export class DirectoryService {
 
   findCirconscription(id: string): Promise<CirconscriptionEntity | null> {
     return this.cached(`circonscription:${id}`, () => this.db.getRepository(CirconscriptionEntity).findOneBy({ id }));
+  }
+
+  /** The structure ids of the schools of a school (itself), a circonscription or an académie (by code). */
+  schoolsWithin(kind: 'school' | 'circonscription' | 'academy', id: string): Promise<string[]> {
+    return this.cached(`within:${kind}:${id}`, async () => {
+      if (kind === 'school') return [id];
+      const rows: { structure_id: string }[] = await this.db.query(
+        kind === 'circonscription'
+          ? `SELECT s.structure_id FROM schools s JOIN circonscriptions c ON c.id = s.circonscription_id WHERE c.code = $1`
+          : `SELECT s.structure_id FROM schools s JOIN circonscriptions c ON c.id = s.circonscription_id JOIN academies a ON a.id = c.academy_id WHERE a.code = $1`,
+        [id],
+      );
+      return rows.map((r) => r.structure_id);
+    });
   }
 
   /** Forgets cached look-ups after a directory import. */

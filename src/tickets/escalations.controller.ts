@@ -31,7 +31,7 @@ export class EscalationsController {
     @Body(new ZodPipe(escalationSchema)) body: EscalationInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket } = await this.commands.escalate(reference, body.reason, await this.viewers.person(caller.actorId));
+    const { ticket } = await this.commands.escalate(reference, body.reason, await this.viewers.personOfCaller(caller));
     return ticketView(ticket);
   }
 
@@ -45,7 +45,7 @@ export class EscalationsController {
     @Body(new ZodPipe(escalationSchema)) body: EscalationInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket } = await this.commands.forward(reference, body.reason, await this.viewers.person(caller.actorId));
+    const { ticket } = await this.commands.forward(reference, body.reason, await this.viewers.personOfCaller(caller));
     return ticketView(ticket);
   }
 }

@@ -11,8 +11,6 @@ import { canEscalate, deadlinesRun, escalationFromCode, statusFromCode } from '.
 import { TicketWriter } from './ticket-writer';
 import { TicketEntity } from './ticket.entity';
 
-/** A claimed check not done by then (crashed watcher) is free for another. */
-const CLAIM_MS = 60_000;
 const BATCH = 100;
 
 /**
@@ -26,6 +24,8 @@ const BATCH = 100;
 @Injectable()
 export class SlaWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
+  /** A claimed check not done by then (a crashed watcher) is free for another. */
+  private readonly claimMs: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -37,6 +37,7 @@ export class SlaWatcher implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly logger: JsonLogger,
   ) {
     this.task = new PeriodicTask('sla.sweep', config.routing.slaSweepMs, () => this.sweep(), logger);
+    this.claimMs = config.routing.slaClaimMs;
   }
 
   onApplicationBootstrap(): void {
@@ -50,7 +51,7 @@ export class SlaWatcher implements OnApplicationBootstrap, OnApplicationShutdown
   async sweep(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      const ids = await this.writer.claimDueSlaChecks(now, new Date(now.getTime() + CLAIM_MS), BATCH);
+      const ids = await this.writer.claimDueSlaChecks(now, new Date(now.getTime() + this.claimMs), BATCH);
       for (const id of ids) {
         await this.check(id).catch((error: unknown) =>
           this.logger.event('error', 'sla.check_failed', { ticketId: id, error: error instanceof Error ? error.message : String(error) }, 'SlaWatcher'),

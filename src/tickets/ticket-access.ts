@@ -1,10 +1,20 @@
 import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { ActorScope } from '../directory/directory.service';
+import { Actor } from './ticket-events';
 import { TicketEntity } from './ticket.entity';
 
-/** Who is looking: a person (with their directory scope) or a back-office key that sees everything. */
-export type Viewer = { kind: 'person'; scope: ActorScope } | { kind: 'back_office' };
+/**
+ * Who is looking: a person (with their directory scope) or a back-office key
+ * that sees everything; `within`, when set, confines either to the tickets of
+ * these schools (structure ids: an API key limited to a school, a
+ * circonscription or an académie).
+ */
+export type Viewer = ({ kind: 'person'; scope: ActorScope } | { kind: 'back_office' }) & { within?: readonly string[] };
 export type Person = Viewer & { kind: 'person' };
+
+export function personActor(person: Person): Actor {
+  return { kind: 'user', id: person.scope.entUserId, name: person.scope.displayName };
+}
 
 /** "This ticket field holds one of these values." */
 interface Clause {
@@ -31,13 +41,24 @@ function requesterClause(scope: ActorScope): Clause {
 
 const holds = (ticket: TicketEntity, clauses: Clause[]) => clauses.some((c) => c.values.includes(ticket[c.field] ?? ''));
 
+/** The limit of a confined viewer: every rule holds only inside it. */
+export function isWithin(schoolStructureId: string | null, viewer: Viewer): boolean {
+  return !viewer.within || (schoolStructureId !== null && viewer.within.includes(schoolStructureId));
+}
+
 export function isRequester(ticket: TicketEntity, viewer: Viewer): boolean {
-  return viewer.kind === 'person' && holds(ticket, [requesterClause(viewer.scope)]);
+  return viewer.kind === 'person' && isWithin(ticket.schoolStructureId, viewer) && holds(ticket, [requesterClause(viewer.scope)]);
 }
 
 /** Staff of the ticket: someone who handles it rather than asks. */
 export function isStaffFor(ticket: TicketEntity, viewer: Viewer): boolean {
+  if (!isWithin(ticket.schoolStructureId, viewer)) return false;
   return viewer.kind === 'back_office' || holds(ticket, staffClauses(viewer.scope));
+}
+
+/** Staff of a school: may ask for help on someone else's behalf there. */
+export function isStaffOfSchool(schoolStructureId: string | null, person: Person): boolean {
+  return schoolStructureId !== null && isWithin(schoolStructureId, person) && person.scope.schoolStructureIds.includes(schoolStructureId);
 }
 
 export function canSee(ticket: TicketEntity, viewer: Viewer): boolean {
@@ -46,6 +67,7 @@ export function canSee(ticket: TicketEntity, viewer: Viewer): boolean {
 
 /** Limits a query on tickets (`alias`) to those the viewer may see. */
 export function onlyVisible(qb: SelectQueryBuilder<TicketEntity>, alias: string, viewer: Viewer): void {
+  if (viewer.within) qb.andWhere(viewer.within.length ? `${alias}.schoolStructureId IN (:...within)` : '1 = 0', { within: viewer.within });
   if (viewer.kind === 'back_office') return;
   const clauses = [requesterClause(viewer.scope), ...staffClauses(viewer.scope)].filter((c) => c.values.length > 0);
   qb.andWhere(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors';
 import { RoutingService } from '../routing/routing.service';
-import { isRequester, isStaffFor, Person } from './ticket-access';
+import { isRequester, isStaffFor, Person, personActor } from './ticket-access';
 import { Actor, DeliveryRecord, SYSTEM_ACTOR } from './ticket-events';
 import { MessageVisibility } from './ticket-message.entity';
 import { TicketQueries } from './ticket-queries.service';
@@ -17,10 +17,6 @@ import {
 } from './ticket-status';
 import { TicketWriter } from './ticket-writer';
 import { SourceChannel, TicketEntity } from './ticket.entity';
-
-export function personActor(person: Person): Actor {
-  return { kind: 'user', id: person.scope.entUserId, name: person.scope.displayName };
-}
 
 /**
  * The channel-neutral commands on existing tickets: whatever the channel

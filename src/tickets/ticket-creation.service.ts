@@ -12,6 +12,7 @@ import { Priority } from '../routing/routing-rules';
 import { Placement, queuedIn, RoutingService } from '../routing/routing.service';
 import { SlaClock } from '../routing/sla/sla-clock';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { isStaffOfSchool, isWithin, Person, personActor } from './ticket-access';
 import { Actor } from './ticket-events';
 import { ESCALATION_STATUS, TICKET_STATUS, TicketStatus } from './ticket-status';
 import { IdempotencyRequest, TicketWriter } from './ticket-writer';
@@ -63,14 +64,24 @@ export class TicketCreation {
     private readonly clock: Clock,
   ) {}
 
-  /** `actor` defaults to the requester: people mostly ask for themselves. */
-  async create(request: TicketRequest, actor?: Actor, idempotency?: IdempotencyRequest): Promise<{ ticket: TicketEntity; created: boolean }> {
+  /**
+   * `as`: the person asking (an API caller, a linked chat identity), held to
+   * the rules: one asks for oneself, or for someone else at a school where one
+   * is staff, and only within one's limit. Without it, the caller is trusted
+   * (a system: the demo, a source) and `actor` defaults to the requester.
+   */
+  async create(
+    request: TicketRequest,
+    options: { as?: Person; actor?: Actor; idempotency?: IdempotencyRequest } = {},
+  ): Promise<{ ticket: TicketEntity; created: boolean }> {
+    const { as, idempotency } = options;
     if (idempotency) {
       const existing = await this.replayOf(idempotency);
       if (existing) return { ticket: existing, created: false };
     }
     const prepared = await this.prepare(request);
-    const ticket = await this.write(prepared, actor ?? requesterActor(request), { idempotency });
+    if (as) assertMayAsk(as, prepared);
+    const ticket = await this.write(prepared, as ? personActor(as) : (options.actor ?? requesterActor(request)), { idempotency });
     if (ticket) return { ticket, created: true };
     // A concurrent request with the same key won the race: answer with its ticket.
     const existing = await this.replayOf(idempotency!);
@@ -153,6 +164,15 @@ export class TicketCreation {
       throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request.');
     }
     return this.db.getRepository(TicketEntity).findOneByOrFail({ id: row.ticketId });
+  }
+}
+
+function assertMayAsk(person: Person, { request, school }: PreparedTicket): void {
+  if (!isWithin(school.structureId, person)) {
+    throw new DomainError('TICKET_FORBIDDEN_ACTION', 'This API key may not create tickets for this school.');
+  }
+  if (request.requester.entUserId !== person.scope.entUserId && !isStaffOfSchool(school.structureId, person)) {
+    throw new DomainError('TICKET_FORBIDDEN_ACTION', "Only the school's staff may ask for help on someone else's behalf: the requester must be the person you act for.");
   }
 }
 

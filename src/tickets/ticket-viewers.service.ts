@@ -1,26 +1,38 @@
 import { Injectable } from '@nestjs/common';
+import { Caller } from '../auth/api-key.guard';
 import { DomainError } from '../common/errors';
 import { DirectoryService } from '../directory/directory.service';
 import { Person, Viewer } from './ticket-access';
 
-/** Who is acting, from the ENT user id an edge (API header, linked chat identity) names. */
+/** Who is acting, from the ENT user id an edge names (an API caller, a linked chat identity), and within which limit. */
 @Injectable()
 export class TicketViewers {
   constructor(private readonly directory: DirectoryService) {}
 
-  async viewer(entUserId: string | null, mayReadAll: boolean): Promise<Viewer> {
-    if (entUserId) return this.person(entUserId);
-    if (mayReadAll) return { kind: 'back_office' };
+  /** An API caller: the person it acts for, or with `tickets:read_all` the back office; confined to its key's limit. */
+  async ofCaller(caller: Caller): Promise<Viewer> {
+    const within = await this.limitOf(caller);
+    if (caller.actorId) return { ...(await this.person(caller.actorId)), ...within };
+    if (caller.key.scopes.includes('tickets:read_all')) return { kind: 'back_office', ...within };
     throw actorRequired();
   }
 
-  /** Changes are always made by a named person: the author of a message, the one who resolves. */
-  async person(entUserId: string | null): Promise<Person> {
-    if (!entUserId) throw actorRequired();
+  /** An API caller that changes something: always a named person. */
+  async personOfCaller(caller: Caller): Promise<Person> {
+    if (!caller.actorId) throw actorRequired();
+    return { ...(await this.person(caller.actorId)), ...(await this.limitOf(caller)) };
+  }
+
+  async person(entUserId: string): Promise<Person> {
     return { kind: 'person', scope: await this.directory.scopeOf(entUserId) };
+  }
+
+  private async limitOf(caller: Caller): Promise<{ within?: string[] }> {
+    const limit = caller.key.actAsWithin;
+    return limit ? { within: await this.directory.schoolsWithin(limit.kind, limit.id) } : {};
   }
 }
 
 function actorRequired(): DomainError {
-  return new DomainError('ACTOR_REQUIRED', 'State the ENT user you act for in the X-On-Behalf-Of header.');
+  return new DomainError('ACTOR_REQUIRED', 'Say whom you act for: a personal API key, or X-On-Behalf-Of with an act_as key.');
 }

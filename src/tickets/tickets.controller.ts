@@ -51,11 +51,10 @@ export class TicketsController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const key = idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key');
-    const { ticket, created } = await this.creation.create(
-      body,
-      caller.actorId ? { kind: 'user', id: caller.actorId, name: null } : undefined,
-      key ? { apiKeyId: caller.key.id, key, requestHash: hashRequest(body) } : undefined,
-    );
+    const { ticket, created } = await this.creation.create(body, {
+      as: await this.viewers.personOfCaller(caller),
+      idempotency: key ? { apiKeyId: caller.key.id, key, requestHash: hashRequest(body) } : undefined,
+    });
     res.status(created ? 201 : 200);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     return ticketView(ticket);
@@ -103,7 +102,7 @@ export class TicketsController {
     @Body(new ZodPipe(addMessageSchema)) body: AddMessageInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket, result } = await this.commands.addMessage(reference, body, await this.viewers.person(caller.actorId));
+    const { ticket, result } = await this.commands.addMessage(reference, body, await this.viewers.personOfCaller(caller));
     return { ticket: ticketView(ticket), message: messageView(result) };
   }
 
@@ -117,7 +116,7 @@ export class TicketsController {
     @Body(new ZodPipe(transitionSchema)) body: TransitionInput,
     @CurrentCaller() caller: Caller,
   ) {
-    const { ticket } = await this.commands.transition(reference, body, await this.viewers.person(caller.actorId));
+    const { ticket } = await this.commands.transition(reference, body, await this.viewers.personOfCaller(caller));
     return ticketView(ticket);
   }
 
@@ -132,11 +131,11 @@ export class TicketsController {
     @CurrentCaller() caller: Caller,
   ) {
     const assignee = body.assignee === null ? null : await this.viewers.person(body.assignee);
-    const { ticket } = await this.commands.reassign(reference, assignee, await this.viewers.person(caller.actorId));
+    const { ticket } = await this.commands.reassign(reference, assignee, await this.viewers.personOfCaller(caller));
     return ticketView(ticket);
   }
 
   private viewer(caller: Caller) {
-    return this.viewers.viewer(caller.actorId, caller.key.scopes.includes('tickets:read_all'));
+    return this.viewers.ofCaller(caller);
   }
 }

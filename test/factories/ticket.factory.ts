@@ -25,9 +25,10 @@ export function ticketBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Creates a ticket through the HTTP API and returns its reference. */
+/** Creates a ticket through the HTTP API, asking for the requester (an act_as key), and returns its reference. */
 export async function createTicket(t: TestApp, auth: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.http.post('/api/v1/tickets').set('Authorization', auth).send(ticketBody(overrides));
+  const body = ticketBody(overrides);
+  const res = await t.http.post('/api/v1/tickets').set('Authorization', auth).set('X-On-Behalf-Of', body.requester.entUserId).send(body);
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.reference as string;
 }

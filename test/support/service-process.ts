@@ -88,7 +88,7 @@ function safeJson(line: string): Record<string, unknown> | null {
 export function createApiKey(env: NodeJS.ProcessEnv): string {
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, 'dist/auth/cli/api-key.js'), 'create', '--name', 'test client', '--scopes', 'tickets:read,tickets:write,tickets:read_all'],
+    [join(ROOT, 'dist/auth/cli/api-key.js'), 'create', '--name', 'test client', '--scopes', 'tickets:read,tickets:write,tickets:read_all,act_as'],
     { cwd: ROOT, env, encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`api-key CLI failed: ${result.stderr}`);

@@ -6,7 +6,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
-import { ApiKeyService } from '../../src/auth/api-key.service';
+import { ApiKeyService, KeyIdentity } from '../../src/auth/api-key.service';
 import { Scope } from '../../src/auth/scopes';
 import { AppOptions } from '../../src/app.module';
 import { createApp } from '../../src/bootstrap';
@@ -127,8 +127,8 @@ export class TestApp {
   }
 
   /** Creates an API key through the real service and returns the Authorization header value. */
-  async apiKey(scopes: Scope[], name = 'test'): Promise<string> {
-    const { key } = await this.app.get(ApiKeyService).create(name, scopes);
+  async apiKey(scopes: Scope[], name = 'test', identity: KeyIdentity = {}): Promise<string> {
+    const { key } = await this.app.get(ApiKeyService).create(name, scopes, identity);
     return `Bearer ${key}`;
   }
 

@@ -36,7 +36,8 @@ export class EntSupportChannel implements NotificationChannel {
     if (text) body.newComment = text;
     const response = await this.call(`/support/ticket/${encodeURIComponent(delivery.address.entTicketId)}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.accessToken()}` },
+      // The same on every attempt of one notification: the ENT (or a proxy) can drop a repeat.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await this.accessToken()}`, 'x-relais-delivery': delivery.id },
       body: JSON.stringify(body),
     });
     // A revoked or expired token: fetch a new one on the next attempt.
