@@ -78,7 +78,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Each address that must hear of the event through each channel that reaches it, then the channels that follow the ticket's group. */
+  /**
+   * Each address that must hear of the event, through each channel that
+   * reaches it; then the channels that follow the ticket's group, once per
+   * event (a follower already told through a group address is not told again).
+   */
   private recipients(event: TicketEvent, ticket: TicketEntity): [Address, NotificationChannel][] {
     const found = new Map<string, [Address, NotificationChannel]>();
     for (const address of audienceOf(event, ticket, this.routing.rules)) {
@@ -86,7 +90,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     if (ticket.tier && !event.type.startsWith('notification_')) {
       const group: Address = { kind: 'group', tier: ticket.tier };
-      for (const channel of this.channels.followersOf(group, ticket)) found.set(`${channel.name}|${addressKey(group)}`, [group, channel]);
+      const toldAsGroup = new Set([...found.values()].filter(([address]) => address.kind === 'group').map(([, channel]) => channel.name));
+      for (const channel of this.channels.followersOf(group, ticket)) {
+        if (!toldAsGroup.has(channel.name)) found.set(`${channel.name}|${addressKey(group)}`, [group, channel]);
+      }
     }
     return [...found.values()];
   }

@@ -20,7 +20,8 @@ const SWEEP_BATCH = 500;
 /**
  * Delivers the outbox: each row through its channel, with retries and
  * exponential backoff kept in the row, and a lease so one worker at a time
- * sends it. Rows for the history (the fallback channel) are delivered at once
+ * sends it. A channel tells one ticket's events in their order: a row waits
+ * for the ticket's earlier ones through the same channel (delivered or dead). Rows for the history (the fallback channel) are delivered at once
  * in batches; the others by `outbox.deliver` jobs. A sweep on this process's
  * own timer delivers whatever is due and free (a lost job, a crash, a Redis
  * that came back empty): every row is delivered, once per lease.
@@ -66,11 +67,16 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   async deliver({ id }: JobData<typeof DELIVER_NOTIFICATION>): Promise<void> {
     const now = this.clock.now();
     // The lease makes one worker the only sender; a crashed worker's lease runs out and the sweep retries.
+    // A channel tells a ticket's events in their order: a row waits while an earlier one of the ticket through the same channel is pending.
     const leased: OutboxEntity[] = await this.db.query(
       `WITH leased AS (
-         UPDATE outbox SET leased_until = $2, attempts = attempts + 1
-          WHERE id = $1 AND state = 'pending' AND next_attempt_at <= $3 AND (leased_until IS NULL OR leased_until < $3)
-          RETURNING id
+         UPDATE outbox o SET leased_until = $2, attempts = attempts + 1
+          WHERE o.id = $1 AND o.state = 'pending' AND o.next_attempt_at <= $3 AND (o.leased_until IS NULL OR o.leased_until < $3)
+            AND NOT EXISTS (
+              SELECT 1 FROM outbox earlier
+               WHERE earlier.ticket_id = o.ticket_id AND earlier.channel = o.channel
+                 AND earlier.state = 'pending' AND earlier.event_seq < o.event_seq)
+          RETURNING o.id
        ) SELECT id FROM leased`,
       [id, new Date(now.getTime() + this.config.outbox.leaseMs), now],
     );
@@ -91,6 +97,17 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     }
     await this.db.transaction((m) => this.delivered(m, [{ row, delivery, kept: kept ?? {} }], 'leased'));
     this.logger.event('info', 'outbox.delivered', { id: row.id, event: row.eventType, address: row.address.kind, channel: row.channel, attempts: row.attempts }, 'OutboxService');
+    await this.deliverNext(row);
+  }
+
+  /** The rows that waited behind this one (same ticket and channel, the next event), now free to go. */
+  private async deliverNext(row: OutboxEntity): Promise<void> {
+    const next: { id: string }[] = await this.db.query(
+      `SELECT id FROM outbox WHERE ticket_id = $1 AND channel = $2 AND state = 'pending'
+          AND event_seq = (SELECT min(event_seq) FROM outbox WHERE ticket_id = $1 AND channel = $2 AND state = 'pending' AND event_seq > $3)`,
+      [row.ticketId, row.channel, row.eventSeq],
+    );
+    for (const { id } of next) await this.deliver({ id });
   }
 
   /** Pending rows whose time has come and whose lease is free: delivered from here, whatever became of their job. */
@@ -178,7 +195,8 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
       if (event && settlesEscalation(row, event)) await this.commands.settleEscalation(m, row.ticketId, 'failed');
     });
     this.logger.event(dead ? 'error' : 'warn', dead ? 'outbox.dead' : 'outbox.retry', { id: row.id, event: row.eventType, attempts: row.attempts, error }, 'OutboxService');
-    if (!dead) {
+    if (dead) await this.deliverNext(row);
+    else {
       await this.queue
         .enqueue(DELIVER_NOTIFICATION, { id: row.id }, { jobId: `outbox-${row.id}-${row.attempts + 1}`, delayMs: nextAttemptAt.getTime() - now.getTime() })
         .catch((queueError: unknown) => this.logger.event('warn', 'outbox.dispatch_failed', { id: row.id, error: String(queueError) }, 'OutboxService'));

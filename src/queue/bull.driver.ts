@@ -1,5 +1,5 @@
 import Bull from 'bull';
-import Redis, { RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { EnqueueOptions, JobDefinition, UnrecoverableJobError } from './job';
 import { DriverHealth, JobDriver, RunJob } from './job-driver';
 
@@ -9,8 +9,6 @@ export class BullDriver implements JobDriver {
   private bull: Bull.Queue | null = null;
   private closing = false;
   private readonly running = new Set<Promise<void>>();
-  /** Bull closes only the connections it made itself: these are ours to close. */
-  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly redisUrl: string,
@@ -26,27 +24,10 @@ export class BullDriver implements JobDriver {
   private get queue(): Bull.Queue {
     if (this.closing) throw new Error('The job queue is closed');
     if (!this.bull) {
-      this.bull = new Bull('relais-jobs', { prefix: this.prefix, createClient: (type, options) => this.connect(type, options) });
+      this.bull = new Bull('relais-jobs', { prefix: this.prefix, redis: redisOptions(this.redisUrl) });
       this.bull.on('error', this.onError);
     }
     return this.bull;
-  }
-
-  /**
-   * A command sent while Redis is unreachable fails after one reconnection
-   * attempt instead of waiting for Redis to come back (callers also bound
-   * their wait, see JobQueue); the blocking and subscriber connections take
-   * the settings Bull requires of them.
-   */
-  private connect(type: 'client' | 'subscriber' | 'bclient', options?: RedisOptions): Redis {
-    // Bull listens for the errors of the connections it asked for, and re-emits them on the queue.
-    const redis = new Redis(this.redisUrl, {
-      ...options,
-      connectTimeout: 2_000,
-      ...(type === 'client' ? { maxRetriesPerRequest: 1 } : { enableReadyCheck: false, maxRetriesPerRequest: null }),
-    });
-    this.connections.push(redis);
-    return redis;
   }
 
   async start(jobs: Map<string, { definition: JobDefinition; run: RunJob }>): Promise<void> {
@@ -112,8 +93,6 @@ export class BullDriver implements JobDriver {
     } catch (error) {
       // The final disconnect can find a connection already closed: closed is what we wanted.
       if (!(error instanceof Error && /Connection is closed/.test(error.message))) throw error;
-    } finally {
-      for (const redis of this.connections.splice(0)) redis.disconnect();
     }
   }
 
@@ -134,4 +113,24 @@ export class BullDriver implements JobDriver {
       this.running.delete(running);
     }
   }
+}
+
+/**
+ * Bull's connections to Redis. A command sent while Redis is unreachable fails
+ * after one reconnection attempt instead of waiting for Redis to come back
+ * (callers bound their wait too, see JobQueue); Bull gives its blocking and
+ * subscriber connections the settings it requires of them.
+ */
+function redisOptions(redisUrl: string): RedisOptions {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+  };
 }

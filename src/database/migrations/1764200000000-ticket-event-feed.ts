@@ -39,6 +39,8 @@ export class TicketEventFeed1764200000000 implements MigrationInterface {
       delivered_at timestamptz,
       UNIQUE (event_seq, channel, address_key))`);
     await q.query(`CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE state = 'pending'`);
+    // A row waits for the ticket's earlier ones through the same channel: found by this index.
+    await q.query(`CREATE INDEX outbox_pending_per_ticket ON outbox (ticket_id, channel, event_seq) WHERE state = 'pending'`);
     await q.query(`CREATE INDEX outbox_ticket ON outbox (ticket_id, created_at)`);
 
     await q.query(`CREATE TABLE outbox_relay_position (name text PRIMARY KEY, tx xid8 NOT NULL, seq int NOT NULL)`);
