@@ -11,6 +11,7 @@ import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { AdminActionsModule } from './admin-actions/admin-actions.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
@@ -33,6 +34,7 @@ export class AppModule {
         TicketsModule,
         NotificationsModule,
         EntModule,
+        AdminActionsModule,
         DemoModule,
         ...(options.modules ?? []),
       ],

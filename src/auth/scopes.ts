@@ -6,6 +6,9 @@ export const SCOPES = {
   'kb:assist': 'ask the knowledge base and record feedback',
   'notifications:manage': 'list undeliverable notifications (dead letters) and retry them',
   act_as: 'act for the ENT user named in X-On-Behalf-Of (the key may be limited to a school, a circonscription or an académie)',
+  'accounts:act': 'run guarded ENT account actions (renewal code, block, unblock, reset, approvals) for the person the call acts for (with act_as: X-On-Behalf-Of or X-Chat-Identity)',
+  'accounts:link': 'create one-time links between chat identities and ENT accounts, list and remove them',
+  'accounts:audit': 'read the audit log of account actions',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

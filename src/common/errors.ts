@@ -18,6 +18,20 @@ export type ErrorCode =
   | 'ESCALATION_REFUSED'
   | 'TICKET_CHANGED'
   | 'NOTIFICATION_NOT_FOUND'
+  | 'ACCOUNT_ACTION_REFUSED'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'CONFIRMATION_NOT_FOUND'
+  | 'CONFIRMATION_USED'
+  | 'CONFIRMATION_EXPIRED'
+  | 'RATE_LIMITED'
+  | 'APPROVAL_NOT_FOUND'
+  | 'APPROVAL_DECIDED'
+  | 'LINK_INVALID'
+  | 'LINK_USED'
+  | 'LINK_EXPIRED'
+  | 'ENT_LINK_EXPIRED'
+  | 'ENT_REFUSED'
+  | 'ENT_UNAVAILABLE'
   // The HTTP layer's own refusals (src/common/http): requests it cannot read.
   | 'NOT_FOUND'
   | 'MALFORMED_REQUEST'
@@ -61,10 +75,17 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'FORBIDDEN_SCOPE':
     case 'TICKET_FORBIDDEN_ACTION':
+    case 'ACCOUNT_ACTION_REFUSED':
+    case 'ENT_LINK_EXPIRED':
+    case 'ENT_REFUSED':
       return 403;
     case 'TICKET_NOT_FOUND':
     case 'ANSWER_NOT_FOUND':
     case 'NOTIFICATION_NOT_FOUND':
+    case 'ACCOUNT_NOT_FOUND':
+    case 'CONFIRMATION_NOT_FOUND':
+    case 'APPROVAL_NOT_FOUND':
+    case 'LINK_INVALID':
     case 'NOT_FOUND':
       return 404;
     case 'REQUEST_TIMEOUT':
@@ -72,7 +93,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TICKET_ILLEGAL_TRANSITION':
     case 'ESCALATION_REFUSED':
     case 'TICKET_CHANGED':
+    case 'CONFIRMATION_USED':
+    case 'APPROVAL_DECIDED':
+    case 'LINK_USED':
       return 409;
+    case 'CONFIRMATION_EXPIRED':
+    case 'LINK_EXPIRED':
+      return 410;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
@@ -81,8 +108,12 @@ export function httpStatusOf(code: ErrorCode): number {
       return 415;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 422;
+    case 'RATE_LIMITED':
+      return 429;
     case 'HEADERS_TOO_LARGE':
       return 431;
+    case 'ENT_UNAVAILABLE':
+      return 502;
     case 'ENT_INTAKE_DISABLED':
       return 503;
   }

@@ -5,7 +5,13 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables whose values must never appear in logs or error messages. */
-export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET'] as const;
+export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY'] as const;
+
+/** A 256-bit key written in base64 (`openssl rand -base64 32`). */
+const base64Key = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=$/, 'the base64 of 32 random bytes (openssl rand -base64 32)')
+  .transform((v) => Buffer.from(v, 'base64'));
 
 /** The one schema over process.env: validated once at boot. */
 export const envSchema = z
@@ -46,6 +52,12 @@ export const envSchema = z
     ENT_URL: z.url({ protocol: /^https?$/ }).optional(),
     ENT_CLIENT_ID: z.string().min(1).optional(),
     ENT_CLIENT_SECRET: z.string().min(1).optional(),
+    ENT_ADAPTER: z.enum(['sandbox', 'entcore']).default('sandbox'),
+    ENT_TOKEN_KEY: base64Key.optional(),
+    ENT_OAUTH_SCOPE: z.string().trim().min(1).default('userinfo auth directory admin'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ACCOUNT_ACTIONS_ACTOR_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
+    ACCOUNT_ACTIONS_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -54,6 +66,10 @@ export const envSchema = z
   .refine((env) => !env.ENT_URL || (env.ENT_CLIENT_ID && env.ENT_CLIENT_SECRET), {
     message: 'ENT_URL needs ENT_CLIENT_ID and ENT_CLIENT_SECRET',
     path: ['ENT_CLIENT_SECRET'],
+  })
+  .refine((env) => env.ENT_ADAPTER !== 'entcore' || (env.ENT_URL && env.ENT_TOKEN_KEY), {
+    message: 'ENT_ADAPTER=entcore needs ENT_URL, ENT_CLIENT_ID, ENT_CLIENT_SECRET and ENT_TOKEN_KEY',
+    path: ['ENT_ADAPTER'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -84,6 +100,17 @@ export const envSchema = z
       : null,
     // Without the ENT, updates for ENT tickets are recorded on the ticket timeline.
     ent: env.ENT_URL ? { url: env.ENT_URL.replace(/\/$/, ''), clientId: env.ENT_CLIENT_ID!, clientSecret: env.ENT_CLIENT_SECRET! } : null,
+    // Guarded account actions: which ENT answers them, and the key that encrypts the ENT tokens people link.
+    accounts: {
+      adapter:
+        env.ENT_ADAPTER === 'entcore'
+          ? ({ kind: 'entcore', url: env.ENT_URL!.replace(/\/$/, ''), clientId: env.ENT_CLIENT_ID!, clientSecret: env.ENT_CLIENT_SECRET!, scope: env.ENT_OAUTH_SCOPE } as const)
+          : ({ kind: 'sandbox' } as const),
+      tokenKey: env.ENT_TOKEN_KEY ?? null,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+      actorLimitPerHour: env.ACCOUNT_ACTIONS_ACTOR_LIMIT,
+      sweepMs: env.ACCOUNT_ACTIONS_SWEEP_SECONDS * 1000,
+    },
   }));
 
 export type AppConfig = z.output<typeof envSchema>;
