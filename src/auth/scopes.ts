@@ -6,6 +6,7 @@ export const SCOPES = {
   'kb:assist': 'ask the knowledge base and record feedback',
   'notifications:manage': 'list undeliverable notifications (dead letters) and retry them',
   act_as: 'act for the ENT user named in X-On-Behalf-Of (the key may be limited to a school, a circonscription or an académie)',
+  'ent:escalate': "the ENT support module's Zendesk connector: escalate tickets to Relais and follow them (the Zendesk-compatible routes only)",
 } as const;
 
 export type Scope = keyof typeof SCOPES;

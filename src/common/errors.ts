@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'ESCALATION_REFUSED'
   | 'TICKET_CHANGED'
   | 'NOTIFICATION_NOT_FOUND'
+  | 'ATTACHMENT_NOT_FOUND'
+  | 'ATTACHMENT_TYPE_REFUSED'
+  | 'UPLOAD_NOT_FOUND'
   // The HTTP layer's own refusals (src/common/http): requests it cannot read.
   | 'NOT_FOUND'
   | 'MALFORMED_REQUEST'
@@ -51,6 +54,7 @@ export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'ACTOR_REQUIRED':
+    case 'UPLOAD_NOT_FOUND':
     case 'MALFORMED_REQUEST':
     case 'MALFORMED_BODY':
     case 'MALFORMED_COMPRESSION':
@@ -65,6 +69,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TICKET_NOT_FOUND':
     case 'ANSWER_NOT_FOUND':
     case 'NOTIFICATION_NOT_FOUND':
+    case 'ATTACHMENT_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'REQUEST_TIMEOUT':
@@ -76,6 +81,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'ATTACHMENT_TYPE_REFUSED':
     case 'UNSUPPORTED_CHARSET':
     case 'UNSUPPORTED_CONTENT_ENCODING':
       return 415;

@@ -7,6 +7,19 @@ const booleanFromEnv = z
 /** Environment variables whose values must never appear in logs or error messages. */
 export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET'] as const;
 
+const zendeskFieldId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+function zendeskFields(env: Record<`ZENDESK_FIELD_${string}`, number>): number[] {
+  return [
+    env.ZENDESK_FIELD_REQUESTER_NAME,
+    env.ZENDESK_FIELD_MANAGER_NAME,
+    env.ZENDESK_FIELD_PHONE,
+    env.ZENDESK_FIELD_ENT_TICKET_ID,
+    env.ZENDESK_FIELD_SCHOOL_NAME,
+    env.ZENDESK_FIELD_SCHOOL_UAI,
+  ];
+}
+
 /** The one schema over process.env: validated once at boot. */
 export const envSchema = z
   .object({
@@ -46,6 +59,23 @@ export const envSchema = z
     ENT_URL: z.url({ protocol: /^https?$/ }).optional(),
     ENT_CLIENT_ID: z.string().min(1).optional(),
     ENT_CLIENT_SECRET: z.string().min(1).optional(),
+    ZENDESK_BASE_PATH: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'empty, or a path such as /zendesk (no trailing slash)')
+      .default(''),
+    ZENDESK_FIELD_REQUESTER_NAME: zendeskFieldId.default(1),
+    ZENDESK_FIELD_MANAGER_NAME: zendeskFieldId.default(2),
+    ZENDESK_FIELD_PHONE: zendeskFieldId.default(3),
+    ZENDESK_FIELD_ENT_TICKET_ID: zendeskFieldId.default(4),
+    ZENDESK_FIELD_SCHOOL_NAME: zendeskFieldId.default(5),
+    ZENDESK_FIELD_SCHOOL_UAI: zendeskFieldId.default(6),
+    ZENDESK_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    ZENDESK_ATTACHMENT_TYPES: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : undefined))
+      .pipe(z.array(z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/, 'a media type such as image/png')).min(1).optional()),
+    ZENDESK_EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -54,6 +84,10 @@ export const envSchema = z
   .refine((env) => !env.ENT_URL || (env.ENT_CLIENT_ID && env.ENT_CLIENT_SECRET), {
     message: 'ENT_URL needs ENT_CLIENT_ID and ENT_CLIENT_SECRET',
     path: ['ENT_CLIENT_SECRET'],
+  })
+  .refine((env) => new Set(zendeskFields(env)).size === 6, {
+    message: 'the six ZENDESK_FIELD_* ids must differ',
+    path: ['ZENDESK_FIELD_REQUESTER_NAME'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -84,6 +118,22 @@ export const envSchema = z
       : null,
     // Without the ENT, updates for ENT tickets are recorded on the ticket timeline.
     ent: env.ENT_URL ? { url: env.ENT_URL.replace(/\/$/, ''), clientId: env.ENT_CLIENT_ID!, clientSecret: env.ENT_CLIENT_SECRET! } : null,
+    // The Zendesk-compatible intake of a stock ENT's support module (src/ent/zendesk).
+    zendesk: {
+      basePath: env.ZENDESK_BASE_PATH,
+      // Custom field ids of the ENT's `zendesk-escalation-conf`, by what they carry.
+      fields: {
+        requesterName: env.ZENDESK_FIELD_REQUESTER_NAME,
+        managerName: env.ZENDESK_FIELD_MANAGER_NAME,
+        phone: env.ZENDESK_FIELD_PHONE,
+        entTicketId: env.ZENDESK_FIELD_ENT_TICKET_ID,
+        schoolName: env.ZENDESK_FIELD_SCHOOL_NAME,
+        schoolUai: env.ZENDESK_FIELD_SCHOOL_UAI,
+      },
+      // Without a list of types, the intake's own (documents, images, archives).
+      attachments: { maxBytes: env.ZENDESK_ATTACHMENT_MAX_BYTES, types: env.ZENDESK_ATTACHMENT_TYPES ?? null },
+      exportPageSize: env.ZENDESK_EXPORT_PAGE_SIZE,
+    },
   }));
 
 export type AppConfig = z.output<typeof envSchema>;

@@ -66,6 +66,8 @@ export function audienceOf(event: TicketEvent, ticket: TicketEntity, rules: Rout
     case 'sla_breached':
       return group(event.after.tier);
     case 'updated_from_source':
+    // The message the files came with is told of; the files themselves are not news.
+    case 'attachments_added':
     case 'assigned':
     case 'escalation_settled':
     case 'notification_delivered':

@@ -31,6 +31,12 @@ export interface TicketRequest {
   understood?: { intent: string; category: string };
   /** The requester's chat conversation, where replies go back. */
   conversation?: string;
+  /**
+   * The tier the channel itself decided, instead of the routing table's: a
+   * request the ENT escalates ("Transmettre au support") reaches the tier the
+   * routing rules name for forwarded requests.
+   */
+  tier?: string;
 }
 
 /** What is decided before a ticket is written, outside any transaction: its school, intent and place. */
@@ -92,11 +98,9 @@ export class TicketCreation {
   async prepare(request: TicketRequest): Promise<PreparedTicket> {
     const school = await this.resolveSchool(request.school);
     const intent = request.understood ?? (await this.classifier.classify(`${request.subject}\n${request.description}`));
-    const placement = await this.routing.place({
-      intent: intent.intent,
-      profile: request.requester.profile ?? null,
-      schoolStructureId: school.structureId,
-    });
+    const placement = request.tier
+      ? await this.routing.placeIn(request.tier, school.structureId)
+      : await this.routing.place({ intent: intent.intent, profile: request.requester.profile ?? null, schoolStructureId: school.structureId });
     return { request, school, intent: { intent: intent.intent, category: intent.category }, placement };
   }
 

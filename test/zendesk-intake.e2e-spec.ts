@@ -1,0 +1,257 @@
+import { DataSource } from 'typeorm';
+import { ENT, EntFile, entTicket, EntZendeskConnector } from './support/ent-zendesk-connector';
+import { MovingClock } from './support/moving-clock';
+import { RawHttp, RawResponse } from './support/raw-http';
+import { DRIVERS, TestApp, TestStore } from './support/test-app';
+
+/** A tiny PNG and PDF, with the bytes their types begin with. */
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('capture d’écran du blog')]);
+const PDF = Buffer.from('%PDF-1.4\nprocès-verbal du conseil d’école\n%%EOF');
+const screenshot: EntFile = { name: 'capture.png', contentType: 'image/png', data: PNG };
+const minutes: EntFile = { name: 'proces-verbal.pdf', contentType: 'application/pdf', data: PDF };
+
+/** The connector's `zendesk-escalation-conf` with Relais's default field ids. */
+const FIELDS = { user_name: 1, gestionnaire_name: 2, user_phone: 3, ticket_id: 4, school_name: 5, school_uai: 6 };
+const AUTHOR_ID = 900_001;
+const EDITOR_SUPPORT = 'demo-editor-support';
+
+describe(`ENT escalation through the Zendesk-compatible API (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
+  let store: TestStore;
+  let t: TestApp;
+  let http: RawHttp;
+  let entKey: string;
+  let staff: string;
+  let ent: EntZendeskConnector;
+
+  // Monday 23 November 2026, 10:00 in Paris: within working hours, so deadlines run.
+  const clock = new MovingClock(new Date('2026-11-23T09:00:00Z'));
+
+  beforeAll(async () => {
+    store = await TestStore.create({ ZENDESK_EXPORT_PAGE_SIZE: '2' });
+    t = await TestApp.start(store, { clock });
+    http = await RawHttp.listen(t.app.getHttpServer());
+    entKey = await t.apiKey(['ent:escalate'], 'ENT Assistance');
+    staff = await t.apiKey(['tickets:read_all', 'tickets:write'], 'back office');
+    ent = new EntZendeskConnector(http, { authorization: entKey, fields: FIELDS, comment_author_user_id: AUTHOR_ID }, () => clock.now());
+  });
+  afterAll(async () => {
+    http?.close();
+    await t?.close();
+    await store?.destroy();
+  });
+
+  const count = async (table: string, where = 'true') =>
+    (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n as number;
+  const relaisTicket = async (entTicketId: number) => {
+    const list = await t.http.get('/api/v1/tickets?pageSize=100').set('Authorization', staff).expect(200);
+    const found = list.body.items.find((i: { entTicketId: string }) => i.entTicketId === String(entTicketId));
+    if (!found) throw new Error(`no Relais ticket for ENT ticket ${entTicketId}`);
+    return (await t.http.get(`/api/v1/tickets/${found.reference}`).set('Authorization', staff).expect(200)).body;
+  };
+  const history = async (reference: string) =>
+    (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', staff).expect(200)).body.items as { type: string; after: Record<string, unknown> }[];
+  const reply = (reference: string, body: string, visibility: 'public' | 'internal' = 'public') =>
+    t.http.post(`/api/v1/tickets/${reference}/messages`).set('Authorization', staff).set('X-On-Behalf-Of', EDITOR_SUPPORT).send({ body, visibility }).expect(201);
+  const transition = (reference: string, action: string) =>
+    t.http.post(`/api/v1/tickets/${reference}/transitions`).set('Authorization', staff).set('X-On-Behalf-Of', EDITOR_SUPPORT).send({ action }).expect(200);
+  /** Past the 90 s the export stays behind the clock, and past the connector's next timer tick. */
+  const laterPull = async () => {
+    clock.advance(5 * 60_000);
+    await ent.pull();
+  };
+  const json = (res: RawResponse) => JSON.parse(res.body.toString('utf8'));
+
+  describe('an escalation, replayed call by call', () => {
+    const ticket = entTicket(1234, {
+      attachments: [screenshot, minutes],
+      comments: [
+        { id: 501, ownerName: 'Julien Moreau', content: 'Toujours en panne ce matin.', created: '2026-11-23 08:12:00.123456' },
+        { id: 502, ownerName: 'Claire Dubois', content: 'Je transmets au support.', created: '2026-11-23 08:40:00.654321' },
+      ],
+    });
+
+    it('uploads the files, creates the ticket with its custom fields, then sends its comments one by one', async () => {
+      await ent.escalate(ticket);
+      expect(ent.calls.map((c) => `${c.method} ${c.path.split('?')[0]} ${c.status}`)).toEqual([
+        'POST /api/v2/uploads.json 201',
+        'POST /api/v2/uploads.json 201',
+        'POST /api/v2/tickets.json 201',
+        `PUT /api/v2/tickets/${ticket.issueId} 200`,
+        `PUT /api/v2/tickets/${ticket.issueId} 200`,
+        `GET /api/v2/tickets/${ticket.issueId} 200`,
+        `GET /api/v2/tickets/${ticket.issueId}/comments 200`,
+      ]);
+      expect(ticket.issueId).toEqual(expect.any(Number));
+    });
+
+    it('is a Relais ticket like any other: linked to the ENT ticket and the school by UAI, routed, with deadlines', async () => {
+      const created = await relaisTicket(1234);
+      expect(created).toMatchObject({
+        channel: 'ent',
+        entTicketId: '1234',
+        subject: 'Le blog de la classe affiche une erreur',
+        description: 'Depuis lundi, le blog de CE2 affiche « erreur 500 » pour tous les parents.\nMerci de regarder.',
+        requester: { displayName: 'Julien Moreau' },
+        school: { uai: '0999001A', structureId: 'struct-jean-moulin' },
+        // "Transmettre au support": the tier the routing rules give forwarded requests.
+        tier: 'editor_support',
+        queue: { kind: 'editor' },
+        status: 'new',
+        sla: { firstResponseDueAt: expect.any(String), resolutionDueAt: expect.any(String) },
+      });
+      // The comments the ENT had, once each, as the ENT side wrote them; the staff's note with what the custom fields said.
+      expect(created.messages.map((m: { visibility: string; author: { name: string }; body: string }) => [m.visibility, m.author.name, m.body])).toEqual([
+        ['internal', 'ENT Assistance', expect.stringContaining('Demande n°\u00a01234')],
+        ['public', 'Julien Moreau', 'Toujours en panne ce matin.'],
+        ['public', 'Claire Dubois', 'Je transmets au support.'],
+      ]);
+      expect(created.messages[0].body).toBe(
+        "Demande n°\u00a01234 transmise depuis l'Assistance ENT par Claire Dubois.\n" +
+          'Demandeur\u00a0: Julien Moreau, téléphone\u00a0: 0601020304.\n' +
+          'Établissement\u00a0: École élémentaire Jean-Moulin (UAI 0999001A).',
+      );
+      const events = await history(created.reference);
+      expect(events.map((e) => e.type).filter((type) => !type.startsWith('notification_'))).toEqual([
+        'created',
+        'attachments_added',
+        'message_added',
+        'message_added',
+        'message_added',
+      ]);
+      expect(events.find((e) => e.type === 'attachments_added')!.after).toMatchObject({
+        messageId: null,
+        attachments: [
+          { fileName: 'capture.png', contentType: 'image/png', size: PNG.length },
+          { fileName: 'proces-verbal.pdf', contentType: 'application/pdf', size: PDF.length },
+        ],
+      });
+    });
+
+    it('reads back as the ENT expects: status new (opened for the ENT), its own comments and files, nothing to import', async () => {
+      const { ticket: issue, comments } = await ent.readIssue(ticket);
+      expect(issue).toMatchObject({ id: ticket.issueId, status: 'new', subject: ticket.subject, priority: 'normal' });
+      expect(issue.custom_fields).toEqual(expect.arrayContaining([{ id: 4, value: 1234 }, { id: 6, value: '0999001A' }]));
+      expect(comments.map((c) => c.via?.channel)).toEqual(['api', 'api', 'api']);
+      expect(comments[0].attachments!.map((a) => a.id)).toEqual(ticket.bugTrackerAttachments);
+      expect(comments[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      await laterPull();
+      expect(ticket).toMatchObject({ status: ENT.opened, imported: [], downloaded: [] });
+    });
+
+    it('lets the ENT download its files through their content_url', async () => {
+      const { comments } = await ent.readIssue(ticket);
+      const [png, pdf] = comments[0].attachments!;
+      const got = await http.send({ method: 'GET', path: png.content_url, headers: { Authorization: entKey } });
+      expect(got.status).toBe(200);
+      expect(got.headers['content-type']).toBe('image/png');
+      expect(got.body.equals(PNG)).toBe(true);
+      expect((await http.send({ method: 'GET', path: pdf.content_url, headers: { Authorization: entKey } })).body.equals(PDF)).toBe(true);
+    });
+
+    it('adds a comment of the ENT once however often it is resent', async () => {
+      const created = await relaisTicket(1234);
+      for (let i = 0; i < 3; i++) await ent.comment(ticket, 'Julien Moreau', "C'est reparti en panne.");
+      // The comments it had before escalating carry their ENT id: resent, they are the same ones.
+      await ent.put(ticket, { id: 501, html_body: 'Auteur : Julien Moreau<br/><br/>Toujours en panne ce matin.', author_id: AUTHOR_ID, type: 'Comment' }, 'open');
+      const after = await relaisTicket(1234);
+      expect(after.messages.length).toBe(created.messages.length + 1);
+      expect(after.messages.at(-1)).toMatchObject({ visibility: 'public', channel: 'ent', author: { name: 'Julien Moreau' }, body: "C'est reparti en panne." });
+      // Written on the requester's side, it is for the group, and changes nothing to a new ticket's status.
+      expect(after.status).toBe('new');
+    });
+
+    it('imports a reply written in Relais (public, channel web), never an internal note, each once', async () => {
+      const created = await relaisTicket(1234);
+      await reply(created.reference, 'Bonjour,\nle blog est réparé : videz le cache de votre navigateur.');
+      await reply(created.reference, 'Note : le correctif vient du fournisseur.', 'internal');
+      await laterPull();
+      expect(ticket.imported.map((c) => c.html)).toEqual(['<div class="zd-comment" dir="auto"><p>Bonjour,</p><p>le blog est réparé : videz le cache de votre navigateur.</p></div>']);
+      const { comments } = await ent.readIssue(ticket);
+      expect(comments.find((c) => c.html_body.includes('réparé'))!.via?.channel).toBe('web');
+      expect(comments.some((c) => c.html_body.includes('correctif'))).toBe(false);
+      await laterPull();
+      await laterPull();
+      expect(ticket.imported).toHaveLength(1);
+      // The first public answer from staff opened the ticket; the ENT reads opened as 2.
+      expect((await relaisTicket(1234)).status).toBe('opened');
+      expect(ticket.status).toBe(ENT.opened);
+    });
+
+    it('reads "resolved" in Relais as 3, "waiting for the user" as 5; the ENT\'s statuses come back through the status rules', async () => {
+      const { reference } = await relaisTicket(1234);
+      await transition(reference, 'wait_for_user');
+      await laterPull();
+      expect(ticket.status).toBe(ENT.waiting);
+      // The requester answers in the ENT: the ENT sends "open", the answer hands the ticket back to staff.
+      await ent.comment(ticket, 'Julien Moreau', 'Le cache vidé, cela fonctionne.');
+      expect((await relaisTicket(1234)).status).toBe('opened');
+
+      await transition(reference, 'resolve');
+      await laterPull();
+      expect(ticket.status).toBe(ENT.resolved);
+
+      // A comment on the resolved ticket: the ENT reopens it, and so does Relais.
+      await ent.comment(ticket, 'Claire Dubois', 'Le problème est revenu sur le blog de CM1.');
+      expect((await relaisTicket(1234)).status).toBe('opened');
+
+      // Closed in the ENT without a word: a status change, not a message.
+      const before = (await relaisTicket(1234)).messages.length;
+      await ent.changeStatus(ticket, ENT.closed, 'Claire Dubois');
+      const closed = await relaisTicket(1234);
+      expect(closed.status).toBe('resolved');
+      expect(closed.messages.length).toBe(before);
+      const moves = (await history(reference)).filter((e) => e.type === 'status_changed').map((e) => e.after.status);
+      expect(moves).toEqual(['opened', 'waiting_for_user', 'opened', 'resolved', 'opened', 'resolved']);
+    });
+  });
+
+  describe('the incremental poll', () => {
+    it('pages until end_of_stream, returning each ticket once per pull and each reply to the ENT once', async () => {
+      const tickets = [2001, 2002, 2003, 2004, 2005].map((id) => entTicket(id, { subject: `Demande ${id}` }));
+      for (const ticket of tickets) await ent.escalate(ticket);
+      await laterPull();
+      const references = await Promise.all(tickets.map(async (ticket) => (await relaisTicket(ticket.id)).reference));
+      // One reply a second; ticket 2003 is answered again after 2004 was: it straddles 2004, so they share a page.
+      const replies: [number, string][] = [[0, 'Réponse à 2001.'], [1, 'Réponse à 2002.'], [2, 'Réponse à 2003.'], [3, 'Réponse à 2004.'], [2, 'Réponse bis 2003.'], [4, 'Réponse à 2005.']];
+      for (const [i, text] of replies) {
+        clock.advance(1_000);
+        await reply(references[i], text);
+      }
+      await laterPull();
+
+      // Two tickets a page, but 2003 and 2004 go together: three pages, each starting where the previous one ended.
+      expect(ent.pages.map((p) => [p.count, p.endOfStream])).toEqual([[2, false], [2, false], [1, true]]);
+      for (let i = 1; i < ent.pages.length; i++) expect(ent.pages[i].start).toBe(ent.pages[i - 1].endTime);
+      const imported = tickets.map((ticket) => ticket.imported.map((c) => c.html.replace(/<[^>]+>/g, '')));
+      expect(imported).toEqual([['Réponse à 2001.'], ['Réponse à 2002.'], ['Réponse à 2003.', 'Réponse bis 2003.'], ['Réponse à 2004.'], ['Réponse à 2005.']]);
+      await laterPull();
+      expect(tickets.flatMap((ticket) => ticket.imported)).toHaveLength(6);
+    });
+
+    it('keeps a reply written within the last 90 s for the next pull, even on a ticket that pull returns, then imports it once', async () => {
+      const ticket = entTicket(2101);
+      await ent.escalate(ticket);
+      await laterPull();
+      const { reference } = await relaisTicket(2101);
+      // A change the next pull covers (a comment of the ENT), then a reply too recent for it.
+      await ent.comment(ticket, 'Julien Moreau', 'Une précision : seul le blog de CE2 est touché.');
+      clock.advance(100_000);
+      await reply(reference, 'Une réponse de tout à l’heure.');
+      clock.advance(20_000);
+      await ent.pull();
+      expect(ent.pages[0].count).toBe(1);
+      expect(ticket.imported).toEqual([]);
+      await laterPull();
+      expect(ticket.imported.map((c) => c.html.replace(/<[^>]+>/g, ''))).toEqual(['Une réponse de tout à l’heure.']);
+      await laterPull();
+      expect(ticket.imported).toHaveLength(1);
+    });
+
+    it('answers a start_time within the last 90 s with an empty page at end of stream', async () => {
+      const start = Math.floor(clock.now().getTime() / 1000) - 10;
+      const res = await http.send({ method: 'GET', path: `/api/v2/incremental/tickets.json?start_time=${start}`, headers: { Authorization: entKey } });
+      expect(res.status).toBe(200);
+      expect(json(res)).toMatchObject({ tickets: [], count: 0, end_of_stream: true, end_time: start });
+    });
+  });
+});
