@@ -254,4 +254,152 @@ describe(`ENT escalation through the Zendesk-compatible API (${DRIVERS.database}
       expect(json(res)).toMatchObject({ tickets: [], count: 0, end_of_stream: true, end_time: start });
     });
   });
+
+  describe('redeliveries', () => {
+    it('answers an escalation sent again with the same ticket (201), without a second ticket, comment or file', async () => {
+      const ticket = entTicket(3001, { attachments: [screenshot], comments: [{ id: 701, ownerName: 'Julien Moreau', content: 'Rien ne change.', created: '2026-11-23 09:00:00' }] });
+      await ent.escalate(ticket);
+      const first = await relaisTicket(3001);
+      const issueId = ticket.issueId;
+      // "Relancer la transmission": the connector uploads the files again and sends everything again.
+      const again = entTicket(3001, { attachments: [screenshot], comments: ticket.comments });
+      await ent.escalate(again);
+      expect(again.issueId).toBe(issueId);
+      expect(await count('tickets', `ent_ticket_id = '3001'`)).toBe(1);
+      const second = await relaisTicket(3001);
+      expect(second.messages).toEqual(first.messages);
+      expect(await count('ticket_attachments', `ticket_id = '${second.id}'`)).toBe(1);
+      // The file keeps one place on the ticket, shown under the id of its latest upload, which the ENT now holds.
+      const { comments } = await ent.readIssue(again);
+      expect(comments[0].attachments!.map((a) => a.id)).toEqual(again.bugTrackerAttachments);
+      await laterPull();
+      expect(again.downloaded).toEqual([]);
+    });
+
+    it('adds a file sent with a comment once, however often the comment is resent', async () => {
+      const ticket = entTicket(3002);
+      await ent.escalate(ticket);
+      const send = async () => {
+        const upload = json(await http.send({ method: 'POST', path: '/api/v2/uploads.json?filename=journal.txt', headers: { Authorization: entKey, 'Content-Type': 'text/plain' }, body: Buffer.from('Erreur 500 à 10 h 02') })).upload;
+        await ent.put(ticket, { html_body: 'Des pièces jointes ont été ajoutées', uploads: [upload.token], author_id: AUTHOR_ID, type: 'Comment' }, 'open');
+      };
+      await send();
+      await send();
+      const { id, messages } = await relaisTicket(3002);
+      expect(messages.filter((m: { body: string }) => m.body === 'Des pièces jointes ont été ajoutées')).toHaveLength(1);
+      expect(await count('ticket_attachments', `ticket_id = '${id}'`)).toBe(1);
+    });
+  });
+
+  describe('refusals, in Zendesk\'s shape, that write nothing', () => {
+    const TABLES = ['tickets', 'ticket_messages', 'ticket_events', 'ticket_attachments', 'zendesk_tickets', 'zendesk_comments', 'zendesk_attachments'];
+    const fingerprint = async () => Promise.all(TABLES.map((table) => count(table)));
+    const createBody = (overrides: Record<string, unknown> = {}) => ({
+      ticket: {
+        subject: 'Blog en panne',
+        comment: { html_body: 'Auteur : Julien Moreau<br/><br/>Le blog ne s’ouvre plus.', author_id: AUTHOR_ID, type: 'Comment' },
+        custom_fields: [{ id: 1, value: 'Julien Moreau' }, { id: 4, value: 4001 }, { id: 6, value: '0999001A' }],
+        ...overrides,
+      },
+    });
+    const post = (path: string, body: Buffer, headers: Record<string, string>) => http.send({ method: 'POST', path, headers, body });
+    /** Zendesk's error with the usual Relais fields beside it. */
+    const refused = (res: RawResponse, status: number, error: string, code: string) => {
+      expect({ status: res.status, error: json(res).error, code: json(res).code }).toEqual({ status, error, code });
+      expect(json(res)).toMatchObject({ message: expect.any(String), requestId: res.headers['x-request-id'] });
+      return json(res);
+    };
+    let before: number[];
+    beforeEach(async () => {
+      before = await fingerprint();
+    });
+    afterEach(async () => {
+      expect(await fingerprint()).toEqual(before);
+    });
+
+    it('refuses a missing or wrong key with 401, and a key without ent:escalate with 403', async () => {
+      const body = Buffer.from(JSON.stringify(createBody()));
+      const headers = { 'Content-Type': 'application/json' };
+      refused(await post('/api/v2/tickets.json', body, headers), 401, "Couldn't authenticate you", 'UNAUTHENTICATED');
+      refused(await post('/api/v2/tickets.json', body, { ...headers, Authorization: `${entKey}x` }), 401, "Couldn't authenticate you", 'UNAUTHENTICATED');
+      const basicWithoutToken = `Basic ${Buffer.from(`support@ent.example:${entKey.slice(7)}`).toString('base64')}`;
+      refused(await post('/api/v2/tickets.json', body, { ...headers, Authorization: basicWithoutToken }), 401, "Couldn't authenticate you", 'UNAUTHENTICATED');
+      refused(await post('/api/v2/tickets.json', body, { ...headers, Authorization: staff }), 403, 'Forbidden', 'FORBIDDEN_SCOPE');
+      const read = await http.send({ method: 'GET', path: '/api/v2/incremental/tickets?start_time=0', headers: { Authorization: staff } });
+      refused(read, 403, 'Forbidden', 'FORBIDDEN_SCOPE');
+    });
+
+    it('opens nothing else to an ent:escalate key', async () => {
+      for (const path of ['/api/v1/tickets', '/api/v1/notifications/dead-letters']) {
+        const res = await http.send({ method: 'GET', path, headers: { Authorization: entKey } });
+        expect({ path, status: res.status, code: json(res).code }).toEqual({ path, status: 403, code: 'FORBIDDEN_SCOPE' });
+      }
+      const assist = await http.send({ method: 'POST', path: '/api/v1/assist', headers: { Authorization: entKey, 'Content-Type': 'application/json' }, body: Buffer.from('{"text":"mdp"}') });
+      expect(assist.status).toBe(403);
+    });
+
+    it('refuses an upload over the size limit with 413, a type not accepted or a content that is not its type with 415', async () => {
+      const auth = { Authorization: entKey };
+      const big = Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]);
+      const tooLarge = refused(await post('/api/v2/uploads.json?filename=photo.png', big, { ...auth, 'Content-Type': 'image/png' }), 413, 'RequestEntityTooLarge', 'PAYLOAD_TOO_LARGE');
+      expect(tooLarge.description).toContain('10 MB');
+      refused(await post('/api/v2/uploads.json?filename=setup.exe', Buffer.from('MZ\x90'), { ...auth, 'Content-Type': 'application/x-msdownload' }), 415, 'UnsupportedMediaType', 'ATTACHMENT_TYPE_REFUSED');
+      refused(await post('/api/v2/uploads.json?filename=capture.png', PDF, { ...auth, 'Content-Type': 'image/png' }), 415, 'UnsupportedMediaType', 'ATTACHMENT_TYPE_REFUSED');
+      refused(await post('/api/v2/uploads.json?filename=vide.png', Buffer.alloc(0), { ...auth, 'Content-Type': 'image/png' }), 400, 'InvalidValue', 'VALIDATION_FAILED');
+      refused(await post('/api/v2/uploads.json', PNG, { ...auth, 'Content-Type': 'image/png' }), 400, 'InvalidValue', 'VALIDATION_FAILED');
+    });
+
+    it('refuses malformed bodies with 400, unreadable ones with 415, and names the field', async () => {
+      const headers = { Authorization: entKey, 'Content-Type': 'application/json' };
+      refused(await post('/api/v2/tickets.json', Buffer.from('{"ticket": {'), headers), 400, 'InvalidValue', 'MALFORMED_BODY');
+      const noSubject = refused(await post('/api/v2/tickets.json', Buffer.from(JSON.stringify(createBody({ subject: '' }))), headers), 400, 'InvalidValue', 'VALIDATION_FAILED');
+      expect(Object.keys(noSubject.details)).toEqual(['ticket.subject']);
+      const nul = refused(await post('/api/v2/tickets.json', Buffer.from(JSON.stringify(createBody({ subject: 'a\u0000b' }))), headers), 400, 'InvalidValue', 'VALIDATION_FAILED');
+      expect(nul.errors).toEqual([expect.objectContaining({ path: 'ticket.subject' })]);
+      // The ENT ticket id is what makes a redelivery the same ticket: without it, no ticket.
+      const noEntId = refused(await post('/api/v2/tickets.json', Buffer.from(JSON.stringify(createBody({ custom_fields: [{ id: 1, value: 'X' }] }))), headers), 400, 'InvalidValue', 'VALIDATION_FAILED');
+      expect(noEntId.details['ticket.custom_fields'][0].description).toContain('custom field 4');
+      const unknownToken = createBody({ comment: { html_body: 'Bonjour', uploads: ['x'.repeat(32)] } });
+      const token = refused(await post('/api/v2/tickets.json', Buffer.from(JSON.stringify(unknownToken)), headers), 400, 'InvalidValue', 'UPLOAD_NOT_FOUND');
+      expect(Object.keys(token.details)).toEqual(['ticket.comment.uploads.0']);
+      refused(await post('/api/v2/tickets.json', Buffer.from(JSON.stringify(createBody())), { ...headers, 'Content-Type': 'text/plain' }), 415, 'UnsupportedMediaType', 'UNSUPPORTED_MEDIA_TYPE');
+      refused(await post('/api/v2/tickets.json', Buffer.from(JSON.stringify(createBody())), { ...headers, 'Content-Type': 'application/json; charset=latin1' }), 415, 'UnsupportedMediaType', 'UNSUPPORTED_CHARSET');
+      // Labelled UTF-16 but not valid UTF-8 either: refused, not guessed.
+      refused(await post('/api/v2/tickets.json', Buffer.from([0x7b, 0xff, 0x7d]), { ...headers, 'Content-Type': 'application/json; charset=utf-16' }), 400, 'InvalidValue', 'MALFORMED_BODY');
+      const put = await http.send({ method: 'PUT', path: '/api/v2/tickets/999999', headers, body: Buffer.from('{"ticket":{"status":"open"}}') });
+      refused(put, 404, 'RecordNotFound', 'TICKET_NOT_FOUND');
+      const badStatus = await http.send({ method: 'PUT', path: '/api/v2/tickets/1', headers, body: Buffer.from('{"ticket":{"status":"fermé"}}') });
+      refused(badStatus, 400, 'InvalidValue', 'VALIDATION_FAILED');
+    });
+
+    it('answers unknown tickets, comments and files with 404 RecordNotFound, an id that is not a number with 400', async () => {
+      const get = (path: string) => http.send({ method: 'GET', path, headers: { Authorization: entKey } });
+      refused(await get('/api/v2/tickets/424242'), 404, 'RecordNotFound', 'TICKET_NOT_FOUND');
+      refused(await get('/api/v2/tickets/424242/comments.json'), 404, 'RecordNotFound', 'TICKET_NOT_FOUND');
+      refused(await get('/api/v2/attachments/424242/content'), 404, 'RecordNotFound', 'ATTACHMENT_NOT_FOUND');
+      refused(await get('/api/v2/tickets/abc'), 400, 'InvalidValue', 'VALIDATION_FAILED');
+    });
+  });
+
+  describe('bodies the ENT sends as it sends them', () => {
+    it('reads a PUT labelled charset=utf-16 whose bytes are UTF-8, and a real UTF-16 body with its byte order mark', async () => {
+      const ticket = entTicket(5001);
+      await ent.escalate(ticket);
+      await ent.comment(ticket, 'Julien Moreau', 'Écrit en UTF-8, étiqueté UTF-16 : ça passe.');
+      const body = JSON.stringify({ ticket: { status: 'open', comment: { html_body: 'Auteur : Julien Moreau<br/>Vraiment en UTF-16 : élève, œuvre.' } } });
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, 'utf16le')]);
+      const res = await http.send({ method: 'PUT', path: `/api/v2/tickets/${ticket.issueId}.json`, headers: { Authorization: entKey, 'Content-Type': 'application/json; charset=UTF-16' }, body: utf16 });
+      expect(res.status).toBe(200);
+      const { messages } = await relaisTicket(5001);
+      expect(messages.slice(-2).map((m: { body: string }) => m.body)).toEqual(['Écrit en UTF-8, étiqueté UTF-16 : ça passe.', 'Vraiment en UTF-16 : élève, œuvre.']);
+    });
+
+    it("takes Zendesk's Basic email/token:KEY form of the key", async () => {
+      const basic = `Basic ${Buffer.from(`support@ent.example/token:${entKey.slice(7)}`).toString('base64')}`;
+      const other = new EntZendeskConnector(http, { authorization: basic, fields: FIELDS, comment_author_user_id: AUTHOR_ID }, () => clock.now());
+      const ticket = entTicket(5002, { attachments: [minutes] });
+      await other.escalate(ticket);
+      expect((await relaisTicket(5002)).entTicketId).toBe('5002');
+    });
+  });
 });
