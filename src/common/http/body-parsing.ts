@@ -1,5 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, ErrorIssue } from '../errors';
 import { unstorableTextReason } from '../text-field';
 
@@ -37,11 +37,15 @@ export function useBodyParsing(app: NestExpressApplication, readers: OwnBodyRead
   }
   const others = (req: Request) => !readers.some((reader) => reader.owns(req));
   app.use(onlyFor(others, refuseUnreadableBody));
-  // The parsers skip a request whose body is already read (body-parser checks that the stream is finished).
-  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: true });
+  app.use(onlyFor(others, express.json({ limit: BODY_LIMIT_BYTES, verify: keepRawBody })));
+  app.use(onlyFor(others, express.urlencoded({ limit: BODY_LIMIT_BYTES, extended: true, verify: keepRawBody })));
   app.use(onlyFor(others, parserErrorToDomainError));
   app.use(onlyFor(others, refuseUnstorableText));
+}
+
+/** The bytes as received, for signatures (`req.rawBody`, as Nest's `rawBody` option keeps them). */
+function keepRawBody(req: Request & { rawBody?: Buffer }, _res: Response, buffer: Buffer): void {
+  if (Buffer.isBuffer(buffer)) req.rawBody = buffer;
 }
 
 /** A middleware (or error middleware) that only sees the requests `applies` accepts. */

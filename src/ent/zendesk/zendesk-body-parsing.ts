@@ -95,9 +95,13 @@ export function parseJson(bytes: Buffer, charset: string): unknown {
   } catch {
     return new DomainError('MALFORMED_BODY', `The body is not valid ${encoding.toUpperCase()}.`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     return new DomainError('MALFORMED_BODY', `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // As the rest of the API reads JSON (body-parser's strict mode): an object or an array.
+  if (typeof value !== 'object' || value === null) return new DomainError('MALFORMED_BODY', 'The body is not valid JSON: it must be an object or an array.');
+  return value;
 }

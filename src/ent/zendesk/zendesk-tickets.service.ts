@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Handlebars from 'handlebars';
 import { DataSource, In } from 'typeorm';
 import { AuthenticatedKey } from '../../auth/api-key.service';
 import { Clock } from '../../common/clock';
@@ -16,6 +13,7 @@ import { TicketQueries } from '../../tickets/ticket-queries.service';
 import { SourceComment, TicketSources } from '../../tickets/ticket-sources.service';
 import { TicketEntity } from '../../tickets/ticket.entity';
 import { ENT_ACTOR } from '../dto/ent-ticket.schema';
+import { EscalationNote, escalationNoteRenderer } from './escalation-note';
 import { CommentInput, CreateTicketInput, UpdateTicketInput } from './dto/zendesk.schemas';
 import { Upload, ZendeskAttachments } from './zendesk-attachments.service';
 import { zendeskPrefix } from './zendesk-body-parsing';
@@ -58,7 +56,7 @@ export class ZendeskTickets {
   private readonly base: string;
   private readonly fields: AppConfig['zendesk']['fields'];
   private readonly pageSize: number;
-  private readonly note: Handlebars.TemplateDelegate;
+  private readonly note: (note: EscalationNote) => string;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -72,8 +70,7 @@ export class ZendeskTickets {
     this.base = zendeskPrefix(config.zendesk.basePath);
     this.fields = config.zendesk.fields;
     this.pageSize = config.zendesk.exportPageSize;
-    // Plain text: what people wrote is shown as they wrote it.
-    this.note = Handlebars.create().compile(readFileSync(join(__dirname, 'templates', 'escalation-note.hbs'), 'utf8').trimEnd(), { noEscape: true, strict: false });
+    this.note = escalationNoteRenderer();
   }
 
   /** `POST tickets.json`: a ticket the ENT escalates; the same ENT ticket again is the same ticket. */

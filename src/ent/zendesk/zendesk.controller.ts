@@ -21,7 +21,8 @@ import { ZendeskExceptionFilter } from './zendesk-exception.filter';
 import { EscalatedTicket, ZendeskTickets } from './zendesk-tickets.service';
 import { attachmentView, commentView, ticketView } from './zendesk.views';
 
-const ID = { name: 'id', description: 'Zendesk id (a number; `.json` may follow)' };
+const TICKET_ID = { name: 'ticket_id', description: 'Zendesk ticket id (a number; `.json` may follow)' };
+const ATTACHMENT_ID = { name: 'attachment_id', description: 'Zendesk attachment id (a number; `.json` may follow)' };
 const idParam = new ZodPipe(zendeskIdParam);
 
 /**
@@ -65,18 +66,18 @@ export class ZendeskController {
     return { upload: { token, attachment, attachments: [attachment] } };
   }
 
-  @Get('attachments/:id')
+  @Get('attachments/:attachment_id')
   @ApiOperation({ summary: "An attachment's metadata" })
-  @ApiParam(ID)
-  async attachment(@Param('id', idParam) id: string, @ZendeskKey() key: AuthenticatedKey) {
+  @ApiParam(ATTACHMENT_ID)
+  async attachment(@Param('attachment_id', idParam) id: string, @ZendeskKey() key: AuthenticatedKey) {
     const { id: shown, file } = await this.attachments.info(id, key);
     return { attachment: attachmentView(shown, file, this.base) };
   }
 
-  @Get('attachments/:id/content')
+  @Get('attachments/:attachment_id/content')
   @ApiOperation({ summary: "An attachment's bytes (its `content_url`)" })
-  @ApiParam(ID)
-  async content(@Param('id', idParam) id: string, @ZendeskKey() key: AuthenticatedKey, @Res() res: Response) {
+  @ApiParam(ATTACHMENT_ID)
+  async content(@Param('attachment_id', idParam) id: string, @ZendeskKey() key: AuthenticatedKey, @Res() res: Response) {
     const { file, content } = await this.attachments.content(id, key);
     res
       .status(200)
@@ -95,25 +96,25 @@ export class ZendeskController {
     return this.ticketBody(await this.tickets.create(body, key));
   }
 
-  @Get('tickets/:id')
+  @Get('tickets/:ticket_id')
   @ApiOperation({ summary: 'A ticket the ENT escalated' })
-  @ApiParam(ID)
-  async show(@Param('id', idParam) id: string) {
+  @ApiParam(TICKET_ID)
+  async show(@Param('ticket_id', idParam) id: string) {
     return this.ticketBody(await this.tickets.get(id));
   }
 
-  @Put('tickets/:id')
+  @Put('tickets/:ticket_id')
   @ApiOperation({ summary: 'A comment of the ENT and the status it reports (each comment is added once)' })
-  @ApiParam(ID)
+  @ApiParam(TICKET_ID)
   @ApiBody({ schema: openApiSchema(updateTicketSchema) })
-  async update(@Param('id', idParam) id: string, @Body(new ZodPipe(updateTicketSchema)) body: UpdateTicketInput, @ZendeskKey() key: AuthenticatedKey) {
+  async update(@Param('ticket_id', idParam) id: string, @Body(new ZodPipe(updateTicketSchema)) body: UpdateTicketInput, @ZendeskKey() key: AuthenticatedKey) {
     return this.ticketBody(await this.tickets.update(id, body, key));
   }
 
-  @Get(['tickets/:id/comments', 'tickets/:id/comments.json'])
+  @Get(['tickets/:ticket_id/comments', 'tickets/:ticket_id/comments.json'])
   @ApiOperation({ summary: "A ticket's public comments: its description, the ENT's comments (channel api) and the replies written in Relais (channel web)" })
-  @ApiParam({ name: 'id', description: 'Zendesk id (a number)' })
-  async comments(@Param('id', idParam) id: string, @ZendeskKey() key: AuthenticatedKey) {
+  @ApiParam({ name: 'ticket_id', description: 'Zendesk ticket id (a number)' })
+  async comments(@Param('ticket_id', idParam) id: string, @ZendeskKey() key: AuthenticatedKey) {
     const comments = (await this.tickets.comments(id, key)).map(commentView);
     return { comments, count: comments.length, next_page: null, previous_page: null };
   }
