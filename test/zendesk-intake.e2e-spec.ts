@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { IdempotencyPurge } from '../src/tickets/idempotency-purge.service';
 import { ENT, EntFile, entTicket, EntZendeskConnector } from './support/ent-zendesk-connector';
 import { MovingClock } from './support/moving-clock';
 import { RawHttp, RawResponse } from './support/raw-http';
@@ -403,6 +404,33 @@ describe(`ENT escalation through the Zendesk-compatible API (${DRIVERS.database}
       const ticket = entTicket(5002, { attachments: [minutes] });
       await other.escalate(ticket);
       expect((await relaisTicket(5002)).entTicketId).toBe('5002');
+    });
+  });
+
+  describe('uploads never attached', () => {
+    it('refuses a token already attached to another ticket, and forgets uploads after a day', async () => {
+      const upload = async () =>
+        json(await http.send({ method: 'POST', path: '/api/v2/uploads.json?filename=capture.png', headers: { Authorization: entKey, 'Content-Type': 'image/png' }, body: PNG })).upload as { token: string; attachment: { id: number } };
+      const used = await upload();
+      const body = (id: number, token: string) =>
+        Buffer.from(JSON.stringify({ ticket: { subject: 'Capture', comment: { html_body: 'Voir la capture.', uploads: [token] }, custom_fields: [{ id: 4, value: id }] } }));
+      const headers = { Authorization: entKey, 'Content-Type': 'application/json' };
+      expect((await http.send({ method: 'POST', path: '/api/v2/tickets.json', headers, body: body(6001, used.token) })).status).toBe(201);
+      const before = await count('tickets');
+      const again = await http.send({ method: 'POST', path: '/api/v2/tickets.json', headers, body: body(6002, used.token) });
+      expect({ status: again.status, code: json(again).code }).toEqual({ status: 400, code: 'UPLOAD_NOT_FOUND' });
+      expect(await count('tickets')).toBe(before);
+
+      const forgotten = await upload();
+      expect(await count('ticket_attachments', 'ticket_id IS NULL')).toBeGreaterThan(0);
+      clock.advance(25 * 3_600_000);
+      await t.app.get(IdempotencyPurge).purge();
+      expect(await count('ticket_attachments', 'ticket_id IS NULL')).toBe(0);
+      expect(await count('zendesk_attachments', `token = '${forgotten.token}'`)).toBe(0);
+      const late = await http.send({ method: 'POST', path: '/api/v2/tickets.json', headers, body: body(6003, forgotten.token) });
+      expect({ status: late.status, code: json(late).code }).toEqual({ status: 400, code: 'UPLOAD_NOT_FOUND' });
+      // The attached file stays, and stays downloadable.
+      expect((await http.send({ method: 'GET', path: `/api/v2/attachments/${used.attachment.id}/content`, headers: { Authorization: entKey } })).status).toBe(200);
     });
   });
 });
