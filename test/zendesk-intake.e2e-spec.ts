@@ -32,7 +32,7 @@ describe(`ENT escalation through the Zendesk-compatible API (${DRIVERS.database}
     t = await TestApp.start(store, { clock });
     http = await RawHttp.listen(t.app.getHttpServer());
     entKey = await t.apiKey(['ent:escalate'], 'ENT Assistance');
-    staff = await t.apiKey(['tickets:read_all', 'tickets:write'], 'back office');
+    staff = await t.apiKey(['tickets:read_all', 'tickets:write', 'act_as'], 'back office');
     ent = new EntZendeskConnector(http, { authorization: entKey, fields: FIELDS, comment_author_user_id: AUTHOR_ID }, () => clock.now());
   });
   afterAll(async () => {
