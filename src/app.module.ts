@@ -6,6 +6,7 @@ import { Clock } from './common/clock';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { EntModule } from './ent/ent.module';
+import { ZendeskModule } from './ent/zendesk/zendesk.module';
 import { HealthController } from './health/health.controller';
 import { KbModule } from './kb/kb.module';
 import { QueueModule } from './queue/queue.module';
@@ -35,6 +36,7 @@ export class AppModule {
         NotificationsModule,
         EntModule,
         AdminActionsModule,
+        ZendeskModule.register(config.zendesk.basePath),
         DemoModule,
         ...(options.modules ?? []),
       ],

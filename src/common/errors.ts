@@ -32,6 +32,9 @@ export type ErrorCode =
   | 'ENT_LINK_EXPIRED'
   | 'ENT_REFUSED'
   | 'ENT_UNAVAILABLE'
+  | 'ATTACHMENT_NOT_FOUND'
+  | 'ATTACHMENT_TYPE_REFUSED'
+  | 'UPLOAD_NOT_FOUND'
   // The HTTP layer's own refusals (src/common/http): requests it cannot read.
   | 'NOT_FOUND'
   | 'MALFORMED_REQUEST'
@@ -65,6 +68,7 @@ export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'ACTOR_REQUIRED':
+    case 'UPLOAD_NOT_FOUND':
     case 'MALFORMED_REQUEST':
     case 'MALFORMED_BODY':
     case 'MALFORMED_COMPRESSION':
@@ -86,6 +90,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CONFIRMATION_NOT_FOUND':
     case 'APPROVAL_NOT_FOUND':
     case 'LINK_INVALID':
+    case 'ATTACHMENT_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'REQUEST_TIMEOUT':
@@ -103,6 +108,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'PAYLOAD_TOO_LARGE':
       return 413;
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'ATTACHMENT_TYPE_REFUSED':
     case 'UNSUPPORTED_CHARSET':
     case 'UNSUPPORTED_CONTENT_ENCODING':
       return 415;

@@ -13,6 +13,19 @@ const base64Key = z
   .regex(/^[A-Za-z0-9+/]{43}=$/, 'the base64 of 32 random bytes (openssl rand -base64 32)')
   .transform((v) => Buffer.from(v, 'base64'));
 
+const zendeskFieldId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+function zendeskFields(env: Record<`ZENDESK_FIELD_${string}`, number>): number[] {
+  return [
+    env.ZENDESK_FIELD_REQUESTER_NAME,
+    env.ZENDESK_FIELD_MANAGER_NAME,
+    env.ZENDESK_FIELD_PHONE,
+    env.ZENDESK_FIELD_ENT_TICKET_ID,
+    env.ZENDESK_FIELD_SCHOOL_NAME,
+    env.ZENDESK_FIELD_SCHOOL_UAI,
+  ];
+}
+
 /** The one schema over process.env: validated once at boot. */
 export const envSchema = z
   .object({
@@ -58,6 +71,23 @@ export const envSchema = z
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     ACCOUNT_ACTIONS_ACTOR_LIMIT: z.coerce.number().int().min(1).max(1000).default(20),
     ACCOUNT_ACTIONS_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+    ZENDESK_BASE_PATH: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'empty, or a path such as /zendesk (no trailing slash)')
+      .default(''),
+    ZENDESK_FIELD_REQUESTER_NAME: zendeskFieldId.default(1),
+    ZENDESK_FIELD_MANAGER_NAME: zendeskFieldId.default(2),
+    ZENDESK_FIELD_PHONE: zendeskFieldId.default(3),
+    ZENDESK_FIELD_ENT_TICKET_ID: zendeskFieldId.default(4),
+    ZENDESK_FIELD_SCHOOL_NAME: zendeskFieldId.default(5),
+    ZENDESK_FIELD_SCHOOL_UAI: zendeskFieldId.default(6),
+    ZENDESK_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(10 * 1024 * 1024),
+    ZENDESK_ATTACHMENT_TYPES: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : undefined))
+      .pipe(z.array(z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/, 'a media type such as image/png')).min(1).optional()),
+    ZENDESK_EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -70,6 +100,10 @@ export const envSchema = z
   .refine((env) => env.ENT_ADAPTER !== 'entcore' || (env.ENT_URL && env.ENT_TOKEN_KEY), {
     message: 'ENT_ADAPTER=entcore needs ENT_URL, ENT_CLIENT_ID, ENT_CLIENT_SECRET and ENT_TOKEN_KEY',
     path: ['ENT_ADAPTER'],
+  })
+  .refine((env) => new Set(zendeskFields(env)).size === 6, {
+    message: 'the six ZENDESK_FIELD_* ids must differ',
+    path: ['ZENDESK_FIELD_REQUESTER_NAME'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -110,6 +144,22 @@ export const envSchema = z
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
       actorLimitPerHour: env.ACCOUNT_ACTIONS_ACTOR_LIMIT,
       sweepMs: env.ACCOUNT_ACTIONS_SWEEP_SECONDS * 1000,
+    },
+    // The Zendesk-compatible intake of a stock ENT's support module (src/ent/zendesk).
+    zendesk: {
+      basePath: env.ZENDESK_BASE_PATH,
+      // Custom field ids of the ENT's `zendesk-escalation-conf`, by what they carry.
+      fields: {
+        requesterName: env.ZENDESK_FIELD_REQUESTER_NAME,
+        managerName: env.ZENDESK_FIELD_MANAGER_NAME,
+        phone: env.ZENDESK_FIELD_PHONE,
+        entTicketId: env.ZENDESK_FIELD_ENT_TICKET_ID,
+        schoolName: env.ZENDESK_FIELD_SCHOOL_NAME,
+        schoolUai: env.ZENDESK_FIELD_SCHOOL_UAI,
+      },
+      // Without a list of types, the intake's own (documents, images, archives).
+      attachments: { maxBytes: env.ZENDESK_ATTACHMENT_MAX_BYTES, types: env.ZENDESK_ATTACHMENT_TYPES ?? null },
+      exportPageSize: env.ZENDESK_EXPORT_PAGE_SIZE,
     },
   }));
 

@@ -26,6 +26,12 @@ describe('who hears of an event', () => {
   it('tells only the group of a ticket from the ENT, which shows its own tickets to their authors', () => {
     expect(audienceOf(created('school_admin'), ticket({ sourceChannel: 'ent', entTicketId: 'e1' }), rules)).toEqual([GROUP]);
   });
+  it('pushes nothing back to an ENT that pulls its tickets (its Zendesk connector), but still tells the group', () => {
+    const pulled = ticket({ sourceChannel: 'ent', entTicketId: 'e1', sourcePulls: true });
+    expect(audienceOf(message(STAFF, {}), pulled, rules)).toEqual([]);
+    expect(audienceOf(status(STAFF, 'opened', 'resolved'), pulled, rules)).toEqual([]);
+    expect(audienceOf(message(REQUESTER, { byRequester: true, channel: 'ent' }), pulled, rules)).toEqual([GROUP]);
+  });
   it('sends a redirected request back to the requester only (through the ENT for its tickets)', () => {
     expect(audienceOf(created('educonnect_national'), ticket(), rules)).toEqual([ASKER]);
     expect(audienceOf(created('educonnect_national'), ticket({ sourceChannel: 'ent', entTicketId: 'e1' }), rules)).toEqual([{ kind: 'ent', entTicketId: 'e1' }]);

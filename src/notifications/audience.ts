@@ -18,10 +18,14 @@ export type Address =
 
 export type AddressKind = Address['kind'];
 
-/** The requester, reached where they asked: the ENT reports to the authors of its own tickets. */
-function requester(ticket: TicketEntity): Address {
-  if (ticket.sourceChannel === 'ent' && ticket.entTicketId) return { kind: 'ent', entTicketId: ticket.entTicketId };
-  return { kind: 'requester', entUserId: ticket.requesterEntId, channel: ticket.sourceChannel, conversation: ticket.requesterConversation };
+/**
+ * The requester, reached where they asked: the ENT reports to the authors of
+ * its own tickets; an ENT that pulls its tickets' changes (its Zendesk
+ * connector) reads them itself, so nothing is sent.
+ */
+function requester(ticket: TicketEntity): Address[] {
+  if (ticket.sourceChannel === 'ent' && ticket.entTicketId) return ticket.sourcePulls ? [] : [{ kind: 'ent', entTicketId: ticket.entTicketId }];
+  return [{ kind: 'requester', entUserId: ticket.requesterEntId, channel: ticket.sourceChannel, conversation: ticket.requesterConversation }];
 }
 
 const group = (tier: string | null): Address[] => (tier ? [{ kind: 'group', tier }] : []);
@@ -37,15 +41,15 @@ export function audienceOf(event: TicketEvent, ticket: TicketEntity, rules: Rout
   switch (event.type) {
     case 'created': {
       const tier = event.after.tier;
-      if (tier && rules.tiers[tier]?.redirect) return [requester(ticket)];
+      if (tier && rules.tiers[tier]?.redirect) return requester(ticket);
       // The ENT already shows its own tickets to their authors.
-      return ticket.sourceChannel === 'ent' ? group(tier) : [...group(tier), requester(ticket)];
+      return ticket.sourceChannel === 'ent' ? group(tier) : [...group(tier), ...requester(ticket)];
     }
     case 'message_added': {
       if (event.after.visibility === 'internal') return [];
       if (event.after.byRequester) return group(event.after.tier);
       // A comment written in the ENT is already there for its author.
-      return event.after.channel === 'ent' ? [] : [requester(ticket)];
+      return event.after.channel === 'ent' ? [] : requester(ticket);
     }
     case 'status_changed': {
       if (byRequester) return [];
@@ -55,17 +59,19 @@ export function audienceOf(event: TicketEvent, ticket: TicketEntity, rules: Rout
       const { status: to } = event.after;
       // "new → opened" is someone starting work: nothing the requester must hear; "new" is never reached by hand.
       if (to === 'new' || (from === 'new' && to === 'opened')) return [];
-      return [requester(ticket)];
+      return requester(ticket);
     }
     case 'escalated':
     case 'forwarded': {
       const academy: Address[] = rules.tiers[event.after.tier]?.queue === 'academy' ? [{ kind: 'academy' }] : [];
-      return [...group(event.after.tier), requester(ticket), ...academy];
+      return [...group(event.after.tier), ...requester(ticket), ...academy];
     }
     case 'sla_reminder':
     case 'sla_breached':
       return group(event.after.tier);
     case 'updated_from_source':
+    // The message the files came with is told of; the files themselves are not news.
+    case 'attachments_added':
     case 'assigned':
     case 'escalation_settled':
     case 'notification_delivered':

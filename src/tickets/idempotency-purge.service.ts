@@ -7,7 +7,10 @@ import { TicketWriter } from './ticket-writer';
 const EVERY_MS = 3_600_000;
 const KEEP_MS = 24 * 3_600_000;
 
-/** Idempotency keys only need to outlive client retries: an hourly purge drops those older than a day. */
+/**
+ * Idempotency keys only need to outlive client retries, staged files the
+ * ticket they were sent for: an hourly purge drops both after a day.
+ */
 @Injectable()
 export class IdempotencyPurge implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
@@ -29,6 +32,8 @@ export class IdempotencyPurge implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async purge(): Promise<void> {
-    await this.writer.purgeIdempotencyKeys(new Date(this.clock.now().getTime() - KEEP_MS));
+    const olderThan = new Date(this.clock.now().getTime() - KEEP_MS);
+    await this.writer.purgeIdempotencyKeys(olderThan);
+    await this.writer.purgeStagedAttachments(olderThan);
   }
 }

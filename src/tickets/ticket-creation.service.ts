@@ -36,6 +36,12 @@ export interface TicketRequest {
   understood?: { intent: string; category: string; accountProfile?: Profile | null };
   /** The requester's chat conversation, where replies go back. */
   conversation?: string;
+  /**
+   * The tier the channel itself decided, instead of the routing table's: a
+   * request the ENT escalates ("Transmettre au support") reaches the tier the
+   * routing rules name for forwarded requests.
+   */
+  tier?: string;
 }
 
 /** What is decided before a ticket is written, outside any transaction: its school, intent and place. */
@@ -98,12 +104,15 @@ export class TicketCreation {
     const school = await this.resolveSchool(request.school);
     const writer = request.requester.profile ?? null;
     const intent = request.understood ?? (await this.understand(request, writer));
-    // Routed by whose account it is: a pupil's password goes to whoever manages pupils' accounts, whoever writes.
-    const placement = await this.routing.place({
-      intent: intent.intent,
-      profile: intent.accountProfile === undefined ? writer : intent.accountProfile,
-      schoolStructureId: school.structureId,
-    });
+    // A channel may choose the tier (the ENT's escalation goes to the editor's support); otherwise
+    // routed by whose account it is: a pupil's password goes to whoever manages pupils' accounts, whoever writes.
+    const placement = request.tier
+      ? await this.routing.placeIn(request.tier, school.structureId)
+      : await this.routing.place({
+          intent: intent.intent,
+          profile: intent.accountProfile === undefined ? writer : intent.accountProfile,
+          schoolStructureId: school.structureId,
+        });
     return { request, school, intent: { intent: intent.intent, category: intent.category }, placement };
   }
 
@@ -119,7 +128,7 @@ export class TicketCreation {
   async write(
     prepared: PreparedTicket,
     actor: Actor,
-    options: { idempotency?: IdempotencyRequest; within?: EntityManager; source?: { entTicketId: string; entCategory: string | null; status: TicketStatus } } = {},
+    options: { idempotency?: IdempotencyRequest; within?: EntityManager; source?: { entTicketId: string; entCategory: string | null; status: TicketStatus; pulls?: boolean } } = {},
   ): Promise<TicketEntity | null> {
     const now = this.clock.now();
     const { request, school, intent, placement } = prepared;
@@ -139,6 +148,7 @@ export class TicketCreation {
       subject: request.subject,
       description: request.description,
       entCategory: options.source?.entCategory ?? null,
+      sourcePulls: options.source?.pulls ?? false,
       intent: intent.intent,
       category: intent.category,
       ...queuedIn(placement),

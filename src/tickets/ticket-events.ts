@@ -85,6 +85,11 @@ export interface TicketEventShapes {
   escalation_settled: { before: { escalationStatus: EscalationStatus }; after: { escalationStatus: EscalationStatus } };
   sla_reminder: { before: null; after: { deadline: DeadlineKind; dueAt: string; tier: string | null } };
   sla_breached: { before: null; after: { deadline: DeadlineKind; dueAt: string; tier: string | null } };
+  /** Files attached to a message (`messageId`), or to the ticket itself (its description: null). */
+  attachments_added: {
+    before: null;
+    after: { messageId: string | null; attachments: { id: string; fileName: string; contentType: string; size: number }[] };
+  };
   notification_delivered: { before: null; after: DeliveryRecord };
   notification_failed: { before: null; after: DeliveryRecord & { error: string } };
 }
@@ -101,6 +106,7 @@ export const TICKET_EVENT_TYPES = [
   'escalation_settled',
   'sla_reminder',
   'sla_breached',
+  'attachments_added',
   'notification_delivered',
   'notification_failed',
 ] as const satisfies readonly TicketEventType[];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { canSee, isStaffFor, onlyVisible, Viewer } from './ticket-access';
+import { AttachmentInfo, TicketAttachmentEntity } from './ticket-attachment.entity';
 import { eventOf, TicketEventEntity } from './ticket-event.entity';
 import { TicketEvent } from './ticket-events';
 import { TicketMessageEntity } from './ticket-message.entity';
@@ -77,6 +78,23 @@ export class TicketQueries {
 
   message(id: string): Promise<TicketMessageEntity | null> {
     return this.db.getRepository(TicketMessageEntity).findOneBy({ id });
+  }
+
+  /** The files attached to a ticket and its messages, oldest first (without their bytes). */
+  attachments(ticketId: string): Promise<AttachmentInfo[]> {
+    return this.db.getRepository(TicketAttachmentEntity).find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** One file, staged or attached (without its bytes). */
+  attachment(id: string): Promise<AttachmentInfo | null> {
+    return this.db.getRepository(TicketAttachmentEntity).findOneBy({ id });
+  }
+
+  /** The bytes of a file. */
+  async attachmentContent(id: string): Promise<Buffer | null> {
+    const [row]: { content: Uint8Array }[] = await this.db.query('SELECT content FROM ticket_attachments WHERE id = $1', [id]);
+    // pg returns a Buffer, PGlite a Uint8Array.
+    return row ? Buffer.from(row.content.buffer, row.content.byteOffset, row.content.byteLength) : null;
   }
 
   publicMessages(ticketId: string): Promise<TicketMessageEntity[]> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
@@ -9,6 +9,7 @@ import { underAdvisoryLock } from '../database/advisory-lock';
 import { Placement, queuedIn } from '../routing/routing.service';
 import { Deadline, SlaClock } from '../routing/sla/sla-clock';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { NewAttachment } from './ticket-attachment.entity';
 import { canSee, Viewer } from './ticket-access';
 import { TicketEventEntity } from './ticket-event.entity';
 import { Actor, NewTicketEvent, SourceFields } from './ticket-events';
@@ -86,6 +87,42 @@ export class TicketChange {
     return message;
   }
 
+  /**
+   * Attaches staged files to a message of this ticket, or to the ticket
+   * itself (`messageId` null). Each file is attached once: one that is not
+   * staged (unknown, purged, or already attached) refuses the whole change.
+   */
+  async attach(attachmentIds: string[], messageId: string | null, actor: Actor): Promise<void> {
+    if (attachmentIds.length === 0) return;
+    const ids = [...new Set(attachmentIds)];
+    const rows: { id: string; file_name: string; content_type: string; size: number }[] = await this.m.query(
+      `WITH attached AS (
+         UPDATE ticket_attachments SET ticket_id = $1, message_id = $2, attached_at = $3
+          WHERE id = ANY($4::uuid[]) AND ticket_id IS NULL
+          RETURNING id, file_name, content_type, size
+       ) SELECT * FROM attached`,
+      [this.ticket.id, messageId, this.now, ids],
+    );
+    if (rows.length !== ids.length) {
+      throw new DomainError('ATTACHMENT_NOT_FOUND', 'A file to attach is not staged (unknown, expired or already attached).', {
+        attachments: ids.filter((id) => !rows.some((r) => r.id === id)),
+      });
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    this.record({
+      type: 'attachments_added',
+      actor,
+      before: null,
+      after: {
+        messageId,
+        attachments: ids.map((id) => {
+          const r = byId.get(id)!;
+          return { id, fileName: r.file_name, contentType: r.content_type, size: Number(r.size) };
+        }),
+      },
+    });
+  }
+
   /** Moves the status, with what it means for the SLA clock. */
   moveStatus(to: TicketStatus, actor: Actor, reason?: string): void {
     const ticket = this.ticket;
@@ -136,8 +173,8 @@ export class TicketChange {
     this.record({ type: 'escalation_settled', actor, before: { escalationStatus: current }, after: { escalationStatus: outcome } });
   }
 
-  /** Applies what the source system (the ENT) now says of the fields it owns. */
-  applySource(incoming: Required<SourceFields>, actor: Actor): void {
+  /** Applies what the source system (the ENT) now says of the fields it owns; without a status, the status stays. */
+  applySource(incoming: Required<Omit<SourceFields, 'status'>> & Pick<SourceFields, 'status'>, actor: Actor): void {
     const ticket = this.ticket;
     const before: SourceFields = {};
     const after: SourceFields = {};
@@ -149,7 +186,7 @@ export class TicketChange {
     }
     if (Object.keys(after).length) this.record({ type: 'updated_from_source', actor, before, after });
     // Through the status rules, so the SLA clock pauses and resumes as for any other change.
-    this.moveStatus(incoming.status, actor);
+    if (incoming.status) this.moveStatus(incoming.status, actor);
   }
 
   markSla(check: 'reminder' | 'breach', deadline: Deadline, actor: Actor): void {
@@ -296,6 +333,26 @@ export class TicketWriter {
   /** Adds an entry to the ticket's history that changes nothing on the ticket (a notification's delivery), in `m`'s transaction. */
   async appendHistory(m: EntityManager, ticketId: string, event: NewTicketEvent): Promise<void> {
     await this.insertEvents(m, ticketId, [event], this.clock.now());
+  }
+
+  /**
+   * Keeps a file that will be attached to a ticket or a message once they
+   * exist (`TicketChange.attach`); returns its id. In `within`'s transaction when given.
+   */
+  async stageAttachment(file: NewAttachment, options: { within?: EntityManager } = {}): Promise<string> {
+    const id = randomUUID();
+    await (options.within ?? this.db.manager).query(
+      `INSERT INTO ticket_attachments (id, file_name, content_type, size, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, file.fileName, file.contentType, file.content.length, createHash('sha256').update(file.content).digest('hex'), file.content, this.clock.now()],
+    );
+    return id;
+  }
+
+  /** Staged files never attached (an upload whose ticket never came). */
+  async purgeStagedAttachments(olderThan: Date): Promise<void> {
+    await underAdvisoryLock(this.db, 'tickets.purge_staged_attachments', (m) =>
+      m.query(`DELETE FROM ticket_attachments WHERE ticket_id IS NULL AND created_at < $1`, [olderThan]).then(() => undefined),
+    );
   }
 
   /** Idempotency keys only need to outlive client retries. */

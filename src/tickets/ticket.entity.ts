@@ -49,6 +49,10 @@ export class TicketEntity {
   @Column('text')
   description: string;
 
+  /** The source system reads the ticket's changes itself (the ENT's Zendesk connector polls): nothing is pushed back to it. */
+  @Column('boolean', { name: 'source_pulls', default: false })
+  sourcePulls: boolean;
+
   /** App address from the ENT ("/blog"), when the ticket came from the ENT. */
   @Column('text', { name: 'ent_category', nullable: true })
   entCategory: string | null;

@@ -7,6 +7,7 @@ import { RoutingModule } from '../routing/routing.module';
 import { EscalationsController } from './escalations.controller';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { IdempotencyPurge } from './idempotency-purge.service';
+import { TicketAttachmentEntity } from './ticket-attachment.entity';
 import { SlaWatcher } from './sla-watcher.service';
 import { TicketCommands } from './ticket-commands.service';
 import { TicketCreation } from './ticket-creation.service';
@@ -27,7 +28,7 @@ import { TicketsController } from './tickets.controller';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([TicketEntity, TicketMessageEntity, TicketEventEntity, IdempotencyKeyEntity]),
+    TypeOrmModule.forFeature([TicketEntity, TicketMessageEntity, TicketEventEntity, IdempotencyKeyEntity, TicketAttachmentEntity]),
     AuthModule,
     DirectoryModule,
     KbModule,

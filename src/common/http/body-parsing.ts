@@ -1,5 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { NextFunction, Request, Response } from 'express';
+import express, { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, ErrorIssue } from '../errors';
 import { unstorableTextReason } from '../text-field';
 
@@ -9,7 +9,19 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Media types a body may have; anything else is refused before it is read. */
 const MEDIA_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 /** The content codings express's body parser inflates; the decompressed size is bounded by the limit. */
-const CONTENT_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
+export const CONTENT_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
+
+/**
+ * The bodies of some routes, read by rules of their own: the
+ * Zendesk-compatible API takes raw file uploads and the ENT's mislabelled
+ * charset, and answers refusals in Zendesk's shape. The reader runs first for
+ * the requests it owns; the chain below leaves those alone.
+ */
+export interface OwnBodyReader {
+  owns(req: Request): boolean;
+  /** Read (or refuse) the body, in order; an error handler among them answers the refusals. */
+  handlers: (RequestHandler | ErrorRequestHandler)[];
+}
 
 /**
  * The body-reading chain, in order: refuse what cannot be read (media type,
@@ -19,12 +31,31 @@ const CONTENT_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
  * into domain errors; refuse text PostgreSQL cannot store anywhere in the body.
  * Runs after the request-context middleware, so every refusal has a request id.
  */
-export function useBodyParsing(app: NestExpressApplication): void {
-  app.use(refuseUnreadableBody);
-  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: true });
-  app.use(parserErrorToDomainError);
-  app.use(refuseUnstorableText);
+export function useBodyParsing(app: NestExpressApplication, readers: OwnBodyReader[] = []): void {
+  for (const reader of readers) {
+    for (const handler of reader.handlers) app.use(onlyFor(reader.owns, handler));
+  }
+  const others = (req: Request) => !readers.some((reader) => reader.owns(req));
+  app.use(onlyFor(others, refuseUnreadableBody));
+  app.use(onlyFor(others, express.json({ limit: BODY_LIMIT_BYTES, verify: keepRawBody })));
+  app.use(onlyFor(others, express.urlencoded({ limit: BODY_LIMIT_BYTES, extended: true, verify: keepRawBody })));
+  app.use(onlyFor(others, parserErrorToDomainError));
+  app.use(onlyFor(others, refuseUnstorableText));
+}
+
+/** The bytes as received, for signatures (`req.rawBody`, as Nest's `rawBody` option keeps them). */
+function keepRawBody(req: Request & { rawBody?: Buffer }, _res: Response, buffer: Buffer): void {
+  if (Buffer.isBuffer(buffer)) req.rawBody = buffer;
+}
+
+/** A middleware (or error middleware) that only sees the requests `applies` accepts. */
+function onlyFor(applies: (req: Request) => boolean, handler: RequestHandler | ErrorRequestHandler): RequestHandler | ErrorRequestHandler {
+  if (handler.length === 4) {
+    const onError = handler as ErrorRequestHandler;
+    return (error: unknown, req: Request, res: Response, next: NextFunction) => (applies(req) ? onError(error, req, res, next) : next(error));
+  }
+  const onRequest = handler as RequestHandler;
+  return (req: Request, res: Response, next: NextFunction) => (applies(req) ? onRequest(req, res, next) : next());
 }
 
 interface ContentType {
@@ -55,7 +86,7 @@ export function parseContentType(header: string): ContentType | null {
 }
 
 /** A body is there when bytes may follow the headers (chunked, or a non-zero Content-Length). */
-function hasBody(req: Request): boolean {
+export function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
@@ -92,29 +123,32 @@ function isParserError(error: unknown): error is ParserError & { message: string
 }
 
 function parserErrorToDomainError(error: unknown, req: Request, _res: Response, next: NextFunction): void {
-  if (!isParserError(error)) return next(error);
+  next(readErrorOf(error, req) ?? error);
+}
+
+/** The domain error for what a body parser refused (`limitText` names its limit); null for another error. */
+export function readErrorOf(error: unknown, req: Request, limitText = `${BODY_LIMIT_BYTES / 1024} kB`): DomainError | null {
+  if (!isParserError(error)) return null;
   const coding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   switch (error.type) {
     case 'entity.too.large':
-      return next(new DomainError('PAYLOAD_TOO_LARGE', `The body is larger than ${BODY_LIMIT_BYTES / 1024} kB${coding === 'identity' ? '' : ' once decompressed'}.`));
+      return new DomainError('PAYLOAD_TOO_LARGE', `The body is larger than ${limitText}${coding === 'identity' ? '' : ' once decompressed'}.`);
     case 'parameters.too.many':
-      return next(new DomainError('PAYLOAD_TOO_LARGE', 'The form has too many parameters.'));
+      return new DomainError('PAYLOAD_TOO_LARGE', 'The form has too many parameters.');
     case 'charset.unsupported':
-      return next(new DomainError('UNSUPPORTED_CHARSET', 'The charset is not accepted: send UTF-8.'));
+      return new DomainError('UNSUPPORTED_CHARSET', 'The charset is not accepted: send UTF-8.');
     case 'encoding.unsupported':
-      return next(new DomainError('UNSUPPORTED_CONTENT_ENCODING', `The Content-Encoding "${coding}" is not accepted.`));
+      return new DomainError('UNSUPPORTED_CONTENT_ENCODING', `The Content-Encoding "${coding}" is not accepted.`);
     case 'entity.parse.failed':
     case 'querystring.parse.rangeError':
-      return next(new DomainError('MALFORMED_BODY', `The body is not valid ${req.is('json') ? 'JSON' : 'form data'}: ${error.message}`));
+      return new DomainError('MALFORMED_BODY', `The body is not valid ${req.is('json') ? 'JSON' : 'form data'}: ${error.message}`);
     case 'request.aborted':
     case 'request.size.invalid':
-      return next(new DomainError('MALFORMED_BODY', `The body was not received whole: ${error.message}`));
+      return new DomainError('MALFORMED_BODY', `The body was not received whole: ${error.message}`);
   }
   // No type: the decompression stream failed (zlib or brotli refused the bytes).
-  if (error.status === 400 && coding !== 'identity') {
-    return next(new DomainError('MALFORMED_COMPRESSION', `The body is not valid ${coding} data.`));
-  }
-  next(error);
+  if (error.status === 400 && coding !== 'identity') return new DomainError('MALFORMED_COMPRESSION', `The body is not valid ${coding} data.`);
+  return null;
 }
 
 /** At most this many issues are listed; the walk stops there. */
