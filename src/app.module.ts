@@ -13,6 +13,7 @@ import { QueueModule } from './queue/queue.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AdminActionsModule } from './admin-actions/admin-actions.module';
+import { ConversationsModule } from './conversations/conversations.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
@@ -36,6 +37,7 @@ export class AppModule {
         NotificationsModule,
         EntModule,
         AdminActionsModule,
+        ConversationsModule,
         ZendeskModule.register(config.zendesk.basePath),
         DemoModule,
         ...(options.modules ?? []),

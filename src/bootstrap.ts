@@ -13,7 +13,7 @@ import { JsonLogger } from './common/logging/json-logger';
 
 /** Builds the HTTP application; `main.ts` listens, tests and benches call it directly. */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const logger = new JsonLogger(config.logLevel);
+  const logger = new JsonLogger(config.logLevel, config.logStream);
   // rawBody: signed webhooks (ENT intake, Slack) are verified over the exact bytes received (kept by the parsers of body-parsing.ts).
   // bodyParser: false, the parsers are registered below, after the request id, in a set order.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {

@@ -4,7 +4,7 @@ import { JsonLogger } from './common/logging/json-logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = new JsonLogger(config.logLevel);
+  const logger = new JsonLogger(config.logLevel, config.logStream);
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   logger.event('info', 'relais.started', { url: await app.getUrl(), ...describeConfig(config) }, 'Main');

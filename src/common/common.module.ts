@@ -8,7 +8,7 @@ import { JsonLogger } from './logging/json-logger';
 @Module({
   providers: [
     Clock,
-    { provide: JsonLogger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new JsonLogger(config.logLevel) },
+    { provide: JsonLogger, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new JsonLogger(config.logLevel, config.logStream) },
   ],
   exports: [Clock, JsonLogger],
 })

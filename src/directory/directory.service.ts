@@ -87,6 +87,20 @@ export class DirectoryService {
     });
   }
 
+  /** Schools a person may mean: by UAI, or whose name holds every word of three letters or more written (accents and case ignored), at most 5. */
+  async searchSchools(text: string): Promise<SchoolEntity[]> {
+    const uai = text.trim().toUpperCase();
+    if (/^\d{7}[A-Z]$/.test(uai)) {
+      const school = await this.findSchoolByUai(uai);
+      return school ? [school] : [];
+    }
+    const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2).slice(0, 6);
+    if (!words.length) return [];
+    const qb = this.db.getRepository(SchoolEntity).createQueryBuilder('s');
+    words.forEach((word, i) => qb.andWhere(`relais_unaccent(lower(s.name)) LIKE relais_unaccent(:w${i})`, { [`w${i}`]: `%${word.replace(/[\\%_]/g, (c) => '\\' + c)}%` }));
+    return qb.orderBy('s.name').take(5).getMany();
+  }
+
   /** Forgets cached look-ups after a directory import. */
   forget(): void {
     this.cache.clear();

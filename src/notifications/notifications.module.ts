@@ -10,6 +10,7 @@ import { ChannelRegistry } from './channels/channel-registry';
 import { EntSupportChannel } from './channels/ent-support.channel';
 import { HistoryChannel } from './channels/history.channel';
 import { NotificationTexts } from './notification-texts';
+import { NotificationsSettle } from './notifications-settle';
 import { DELIVER_NOTIFICATION } from './notification.jobs';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxController } from './outbox.controller';
@@ -24,7 +25,7 @@ import { OutboxService } from './outbox.service';
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEntity]), JobsModule.declare(DELIVER_NOTIFICATION), DiscoveryModule, AuthModule, RoutingModule, TicketsModule],
   controllers: [OutboxController],
-  providers: [ChannelRegistry, NotificationTexts, OutboxService, OutboxRelay, HistoryChannel, AcademicWebhookChannel, EntSupportChannel],
-  exports: [NotificationTexts],
+  providers: [ChannelRegistry, NotificationTexts, NotificationsSettle, OutboxService, OutboxRelay, HistoryChannel, AcademicWebhookChannel, EntSupportChannel],
+  exports: [NotificationTexts, NotificationsSettle],
 })
 export class NotificationsModule {}

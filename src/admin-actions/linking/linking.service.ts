@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/errors';
-import { EntPort } from '../../ent/ent-port';
+import { EntPort, EntProfile } from '../../ent/ent-port';
 import { randomToken, tokenDigest } from '../../ent/secret-box';
 import { ChatIdentity, identityKey } from '../actor';
 import { LINK_VALIDITY_MS } from '../admin-actions.constants';
@@ -21,6 +21,14 @@ export interface LinkOffer {
   url: string;
   expiresAt: Date;
   text: string;
+}
+
+export interface LinkedPerson {
+  entUserId: string;
+  login: string;
+  displayName: string;
+  profile: EntProfile;
+  structureIds: string[];
 }
 
 export interface LinkView {
@@ -110,6 +118,17 @@ export class LinkingService {
       outcome: 'done',
     });
     return { identity, account };
+  }
+
+  /** Who a chat identity is in the ENT, as they were when they linked it (or last acted); null when not linked. */
+  async linkedPerson(identity: ChatIdentity): Promise<LinkedPerson | null> {
+    const [row]: { ent_user_id: string; login: string; display_name: string; profile: LinkedPerson['profile']; structure_ids: string[] }[] = await this.db.query(
+      `SELECT a.ent_user_id, a.login, a.display_name, a.profile, a.structure_ids
+         FROM chat_links l JOIN ent_accounts a ON a.ent_user_id = l.ent_user_id
+        WHERE l.channel = $1 AND l.external_id = $2`,
+      [identity.channel, identity.externalId],
+    );
+    return row ? { entUserId: row.ent_user_id, login: row.login, displayName: row.display_name, profile: row.profile, structureIds: row.structure_ids } : null;
   }
 
   resolve(identity: ChatIdentity): Promise<ChatLinkEntity | null> {

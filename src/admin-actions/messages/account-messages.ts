@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import Handlebars from 'handlebars';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { MessageCatalogue } from '../../common/message-catalogue';
 
 export const MESSAGES_FILE = join(__dirname, 'messages.fr.yaml');
 
@@ -62,33 +60,18 @@ export const MESSAGE_KEYS = [
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
-/** Values a template may use; nothing secret but the renewal code, and only in `done.*` and `hand_over`. */
-export type MessageContext = Record<string, string | number | boolean | null | undefined | string[] | Record<string, unknown>[]>;
-
 /**
  * The French texts of account actions (refusals, previews, results, notices),
- * Handlebars templates kept together so every channel says the same thing.
- * Plain text, not HTML: the channels escape what they display.
+ * kept together so every channel says the same thing. Nothing secret in them
+ * but the renewal code, and only in `done.*` and `hand_over`.
  */
 @Injectable()
-export class AccountMessages {
-  private readonly templates: Map<MessageKey, Handlebars.TemplateDelegate>;
-
+export class AccountMessages extends MessageCatalogue<MessageKey> {
   constructor() {
-    this.templates = loadMessages(readFileSync(MESSAGES_FILE, 'utf8'));
-  }
-
-  render(key: MessageKey, context: MessageContext = {}): string {
-    return this.templates.get(key)!(context).trim();
+    super(MESSAGE_KEYS, readFileSync(MESSAGES_FILE, 'utf8'), 'messages.fr.yaml');
   }
 }
 
-export function loadMessages(yaml: string): Map<MessageKey, Handlebars.TemplateDelegate> {
-  const raw = z.record(z.string(), z.string().min(1)).parse(parseYaml(yaml));
-  const missing = MESSAGE_KEYS.filter((k) => !(k in raw));
-  const unknown = Object.keys(raw).filter((k) => !(MESSAGE_KEYS as readonly string[]).includes(k));
-  if (missing.length || unknown.length) throw new Error(`messages.fr.yaml: missing ${missing.join(', ') || '-'}; unknown ${unknown.join(', ') || '-'}`);
-  const instance = Handlebars.create();
-  instance.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  return new Map(MESSAGE_KEYS.map((k) => [k, instance.compile(raw[k], { noEscape: true, strict: false })]));
+export function loadMessages(yaml: string): MessageCatalogue<MessageKey> {
+  return new MessageCatalogue(MESSAGE_KEYS, yaml, 'messages.fr.yaml');
 }

@@ -29,15 +29,20 @@ class LineBuffer {
 }
 
 const stdoutLines = new LineBuffer(process.stdout);
+const stderrLines = new LineBuffer(process.stderr);
 
 const LEVEL_RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /**
  * Structured JSON logs, one line per entry on stdout (stderr for errors,
- * written at once). Callers pass fields, never request bodies or secrets.
+ * written at once), or everything on stderr when stdout carries a protocol
+ * (the chat command's JSON lines). Callers pass fields, never request bodies or secrets.
  */
 export class JsonLogger implements LoggerService {
-  constructor(private readonly minLevel: Level | 'silent' = 'info') {}
+  constructor(
+    private readonly minLevel: Level | 'silent' = 'info',
+    private readonly stream: 'stdout' | 'stderr' = 'stdout',
+  ) {}
 
   log(message: unknown, ...rest: unknown[]): void {
     this.write('info', message, rest);
@@ -60,7 +65,7 @@ export class JsonLogger implements LoggerService {
     if (LEVEL_RANK[level] < LEVEL_RANK[this.minLevel]) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level, context, msg, ...fields });
     if (level === 'error') process.stderr.write(line + '\n');
-    else stdoutLines.write(line + '\n');
+    else (this.stream === 'stderr' ? stderrLines : stdoutLines).write(line + '\n');
   }
 
   private write(level: Level, message: unknown, rest: unknown[]): void {

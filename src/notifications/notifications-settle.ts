@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { OutboxRelay } from './outbox-relay.service';
+import { OutboxService } from './outbox.service';
+
+/**
+ * Waits until everything committed so far has been told: the relay has read
+ * the history to its end and no notification is due and undelivered. For
+ * callers that must answer with what a change caused (the chat command's
+ * story lines), not for the request path.
+ */
+@Injectable()
+export class NotificationsSettle {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  async settle(timeoutMs = 10_000): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      await this.relay.relay();
+      const [{ due }]: { due: number }[] = await this.db.query(
+        `SELECT count(*)::int AS due FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1`,
+        [this.clock.now()],
+      );
+      if (due === 0) return true;
+      await this.outbox.sweep();
+    }
+    return false;
+  }
+}
