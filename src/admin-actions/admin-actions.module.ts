@@ -6,7 +6,7 @@ import { EntPortModule } from '../ent/ent-port.module';
 import { AccountActionsController } from './account-actions.controller';
 import { AccountActionsService } from './account-actions.service';
 import { ACCOUNT_ACTION_ENTITIES } from './admin-actions.entities';
-import { ApprovalNotifier, LoggingApprovalNotifier } from './approvals/approval-notifier';
+import { ApprovalNotices, ApprovalNotifier } from './approvals/approval-notifier';
 import { ApprovalsService } from './approvals/approvals.service';
 import { ApprovalsSweeper } from './approvals/approvals-sweeper';
 import { AuditLogService } from './audit/audit-log.service';
@@ -32,13 +32,13 @@ import { RateLimiter } from './safety/rate-limiter';
     EntAccountsService,
     LinkingService,
     ApprovalsService,
-    // The notification channels replace this with their private-message delivery (see approval-notifier.ts).
-    { provide: ApprovalNotifier, useClass: LoggingApprovalNotifier },
+    ApprovalNotices,
+    { provide: ApprovalNotifier, useExisting: ApprovalNotices },
     ConfirmationsService,
     RateLimiter,
     AccountActionsService,
     ApprovalsSweeper,
   ],
-  exports: [AccountActionsService, LinkingService, AuditLogService],
+  exports: [AccountActionsService, LinkingService, AuditLogService, ApprovalNotices],
 })
 export class AdminActionsModule {}

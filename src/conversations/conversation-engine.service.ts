@@ -55,6 +55,8 @@ interface Said {
   choices?: ChatChoice[];
   answer?: { intent: string } | null;
   ticket?: ChatReply['ticket'];
+  /** Holds a secret: sent once, never kept in the transcript. */
+  secret?: boolean;
 }
 
 /** Where a turn leaves the conversation: what was said, and what it now waits for. */
@@ -113,6 +115,24 @@ export class ConversationEngine {
     const conversation = await this.repo().findOneBy({ id: conversationId });
     if (!conversation) return null;
     const [reply] = await this.store(conversation, [said], author);
+    await this.outlets.push(reply);
+    return reply;
+  }
+
+  /**
+   * Says something to a person in their private conversation on a channel
+   * (an approval to decide, the outcome of their request), with buttons that
+   * stay on offer beside whatever the conversation was waiting for.
+   */
+  async tellPrivately(identity: ChatIdentity, said: Said): Promise<ChatReply | null> {
+    const externalId = await this.outlets.openPrivate(identity);
+    if (!externalId) return null;
+    const conversation = await this.conversationOf({ channel: identity.channel, conversation: externalId, identity });
+    if (said.choices?.length) {
+      conversation.offered = [...said.choices, ...conversation.offered.filter((o) => !said.choices!.some((c) => c.id === o.id))];
+      await this.repo().save(conversation);
+    }
+    const [reply] = await this.store(conversation, [said], 'relais');
     await this.outlets.push(reply);
     return reply;
   }
@@ -213,6 +233,9 @@ export class ConversationEngine {
       case 'skip':
         if (state.kind === 'collecting') return this.nextField(c, who, { ...state.draft, login: '' });
         break;
+      case 'approval':
+        if (value) return this.decideApproval(c, who, value);
+        break;
       case 'reset':
         if (value === 'start') return this.startReset(c, who);
         if (value === 'cancel') return { said: [{ text: this.say('reset.cancelled', who) }], state: IDLE };
@@ -241,6 +264,8 @@ export class ConversationEngine {
         state: { kind: 'asking_profile', text },
       };
     }
+    // A visitor who said who they are ("je suis en CM2") is taken at their word from now on.
+    if (!who.profile && !who.linked) c.profile = reader;
     const readerWho = { ...who, profile: reader };
     const choices = ['helped', 'not_helped', ...(this.mayReset(readerWho, question) ? ['reset:start'] : [])];
     return {
@@ -457,9 +482,24 @@ export class ConversationEngine {
     }
   }
 
+  /** An approver's answer to a request (`approve:<id>` or `refuse:<id>`): the code, if any, to the approver alone, here. */
+  private async decideApproval(c: ConversationEntity, who: Speaker, value: string): Promise<Outcome> {
+    const [decision, approvalId] = splitChoice(value);
+    const ref = { kind: 'chat' as const, identity: identityOf(c) };
+    try {
+      if (decision === 'refuse') return { said: [{ text: (await this.accounts.refuseApproval(ref, approvalId ?? '')).text }], state: readState(c.state) };
+      const preview = await this.accounts.preview(ref, { action: 'approve', approvalId: approvalId ?? '' });
+      if (preview.kind !== 'confirm') return { said: [{ text: preview.text }], state: readState(c.state) };
+      const result = await this.accounts.confirm(ref, preview.confirmation.token);
+      return { said: [{ text: result.text, secret: result.renewalCode !== undefined }], state: readState(c.state) };
+    } catch (error) {
+      return { said: [{ text: userMessage(error) }], state: readState(c.state) };
+    }
+  }
+
   // ---- who, and how to say it ---------------------------------------------------
 
-  private async conversationOf(turn: Turn): Promise<ConversationEntity> {
+  private async conversationOf(turn: Pick<Turn, 'channel' | 'conversation' | 'identity'>): Promise<ConversationEntity> {
     const found = await this.repo().findOneBy({ channel: turn.channel, externalId: turn.conversation });
     if (found) return found;
     const now = this.clock.now();
@@ -522,9 +562,10 @@ export class ConversationEngine {
     }));
     await this.insertMessages(
       c,
-      replies.map((r) => ({ author, text: r.text, choices: r.choices, answerIntent: r.answer?.intent ?? null, ticket: r.ticket })),
+      // A secret is sent once and not kept: the transcript says where it was.
+      replies.map((r, i) => ({ author, text: said[i].secret ? this.texts.render('secret.kept_out') : r.text, choices: r.choices, answerIntent: r.answer?.intent ?? null, ticket: r.ticket })),
     );
-    return replies;
+    return replies.map((r, i) => (said[i].secret ? { ...r, secret: true } : r));
   }
 
   private async insertMessages(c: ConversationEntity, rows: Omit<ConversationMessageEntity, 'seq' | 'conversationId' | 'createdAt'>[]): Promise<void> {
@@ -551,8 +592,18 @@ export class ConversationEngine {
       'reset:confirm': 'label.reset_confirm',
       'reset:cancel': 'label.reset_cancel',
       skip: 'label.skip',
+      approve: 'label.approve',
+      refuse: 'label.refuse',
     };
     return ids.map((id) => ({ id, label: this.say(key[id], who) }));
+  }
+
+  /** The buttons of an approval notice, bound to that request. */
+  approvalChoices(approvalId: string): ChatChoice[] {
+    return [
+      { id: `approval:approve:${approvalId}`, label: this.texts.render('label.approve') },
+      { id: `approval:refuse:${approvalId}`, label: this.texts.render('label.refuse') },
+    ];
   }
 
   private profileChoices(who: Pick<Speaker, 'profile'>): ChatChoice[] {

@@ -54,6 +54,9 @@ export const CONVERSATION_MESSAGE_KEYS = [
   'label.reset_confirm',
   'label.reset_cancel',
   'label.skip',
+  'label.approve',
+  'label.refuse',
+  'secret.kept_out',
 ] as const;
 export type ConversationMessageKey = (typeof CONVERSATION_MESSAGE_KEYS)[number];
 

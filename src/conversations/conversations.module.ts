@@ -6,6 +6,7 @@ import { KbModule } from '../kb/kb.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RoutingModule } from '../routing/routing.module';
 import { TicketsModule } from '../tickets/tickets.module';
+import { ApprovalMessages } from './approval-messages';
 import { ChatOutlets } from './chat-outlets';
 import { ConversationChannel } from './conversation.channel';
 import { ConversationEntity, ConversationMessageEntity } from './conversation.entity';
@@ -23,7 +24,7 @@ import { ConversationTexts } from './conversation-texts';
     RoutingModule,
     TicketsModule,
   ],
-  providers: [ConversationEngine, ConversationTexts, ChatOutlets, ConversationChannel],
+  providers: [ConversationEngine, ConversationTexts, ChatOutlets, ConversationChannel, ApprovalMessages],
   exports: [ConversationEngine, ChatOutlets],
 })
 export class ConversationsModule {}

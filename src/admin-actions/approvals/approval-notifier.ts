@@ -40,23 +40,44 @@ export abstract class ApprovalNotifier {
   abstract approvalDecided(notice: ApprovalNotice, outcome: ApprovalOutcome, requester: { chatIdentity: ChatIdentity | null; entUserId: string | null }): Promise<void>;
 }
 
+/** Who delivers approval notices privately (the conversation engine, for every chat channel); registered at boot. */
+export type ApprovalListener = Pick<ApprovalNotifier, 'approvalRequested' | 'approvalDecided'>;
+
 /**
- * The default until channels are wired: tells nobody and writes one log line
- * per notice with ids only (no names, no text), so an operator can see that
- * approvers were due a message. Approvers still find their pending approvals
- * through `GET /api/v1/accounts/approvals` or the service.
+ * The notifier the account actions use: it writes one log line per notice
+ * with ids only (no names, no text), so an operator sees approvers were due a
+ * message, and hands each notice to the listeners that deliver privately
+ * (the conversation engine registers itself; admin-actions knows no channel).
+ * Approvers also find their pending approvals through
+ * `GET /api/v1/accounts/approvals` or the service.
  */
 @Injectable()
-export class LoggingApprovalNotifier extends ApprovalNotifier {
+export class ApprovalNotices extends ApprovalNotifier {
+  private readonly listeners = new Set<ApprovalListener>();
+
   constructor(private readonly logger: JsonLogger) {
     super();
   }
 
+  subscribe(listener: ApprovalListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   async approvalRequested(notice: ApprovalNotice, approvers: NoticeRecipient[]): Promise<void> {
     this.logger.event('info', 'accounts.approval_requested', { approvalId: notice.approvalId, structureId: notice.structureId, approvers: approvers.map((a) => a.entUserId) }, 'ApprovalNotifier');
+    for (const listener of this.listeners) await this.safely(() => listener.approvalRequested(notice, approvers), notice);
   }
 
   async approvalDecided(notice: ApprovalNotice, outcome: ApprovalOutcome, requester: { chatIdentity: ChatIdentity | null; entUserId: string | null }): Promise<void> {
     this.logger.event('info', 'accounts.approval_decided', { approvalId: notice.approvalId, outcome, requesterChannel: requester.chatIdentity?.channel ?? null }, 'ApprovalNotifier');
+    for (const listener of this.listeners) await this.safely(() => listener.approvalDecided(notice, outcome, requester), notice);
+  }
+
+  /** A notice that cannot be delivered must not undo the decision it reports. */
+  private async safely(deliver: () => Promise<void>, notice: ApprovalNotice): Promise<void> {
+    await deliver().catch((error: unknown) =>
+      this.logger.event('warn', 'accounts.notice_failed', { approvalId: notice.approvalId, error: error instanceof Error ? error.message : String(error) }, 'ApprovalNotifier'),
+    );
   }
 }
