@@ -65,6 +65,8 @@ interface Outcome {
   state: ConversationState;
 }
 
+type TranscriptRow = Omit<ConversationMessageEntity, 'seq' | 'conversationId' | 'createdAt'>;
+
 const SOURCE_CHANNEL: Record<ChatChannel, SourceChannel> = { webchat: 'web', discord: 'discord', slack: 'slack' };
 const OPEN_STATUSES = ['new', 'opened', 'waiting_for_user'];
 const LOGIN_PATTERN = /^[\w.@-]{2,128}$/;
@@ -129,8 +131,8 @@ export class ConversationEngine {
     if (!externalId) return null;
     const conversation = await this.conversationOf({ channel: identity.channel, conversation: externalId, identity });
     if (said.choices?.length) {
-      conversation.offered = [...said.choices, ...conversation.offered.filter((o) => !said.choices!.some((c) => c.id === o.id))];
-      await this.repo().save(conversation);
+      const offered = [...said.choices, ...conversation.offered.filter((o) => !said.choices!.some((c) => c.id === o.id))];
+      await this.repo().update({ id: conversation.id }, { offered });
     }
     const [reply] = await this.store(conversation, [said], 'relais');
     await this.outlets.push(reply);
@@ -154,14 +156,12 @@ export class ConversationEngine {
     const speaker = await this.speakerOf(turn.identity, conversation);
     const state = readState(conversation.state);
     const offered = conversation.offered;
-    await this.keepPersonsWords(conversation, turn);
+    const words = this.personsWords(conversation, turn);
     const outcome =
       turn.choice !== undefined ? await this.onChoice(conversation, speaker, state, offered, turn.choice) : await this.onText(conversation, speaker, state, offered, turn.text ?? '');
-    conversation.state = outcome.state;
-    conversation.offered = outcome.said.at(-1)?.choices ?? [];
-    conversation.updatedAt = this.clock.now();
-    await this.repo().save(conversation);
-    return this.store(conversation, outcome.said, 'relais');
+    const { id, ...changed } = conversation;
+    await this.repo().update({ id }, { ...changed, state: outcome.state, offered: outcome.said.at(-1)?.choices ?? [], updatedAt: this.clock.now() });
+    return this.store(conversation, outcome.said, 'relais', words);
   }
 
   private async onText(c: ConversationEntity, who: Speaker, state: ConversationState, offered: ChatChoice[], raw: string): Promise<Outcome> {
@@ -544,13 +544,15 @@ export class ConversationEngine {
     };
   }
 
-  private async keepPersonsWords(c: ConversationEntity, turn: Turn): Promise<void> {
+  /** What the person said, as the transcript keeps it: the label of the button they pressed, or the words they wrote. */
+  private personsWords(c: ConversationEntity, turn: Turn): TranscriptRow[] {
     const label = turn.choice !== undefined ? c.offered.find((o) => o.id === turn.choice)?.label ?? turn.choice : readIncoming(turn.text ?? '');
     const text = typeof label === 'string' ? label : label.kind === 'text' ? label.text : '';
-    if (text) await this.insertMessages(c, [{ author: 'person', text, choices: [], answerIntent: null, ticket: null }]);
+    return text ? [{ author: 'person', text, choices: [], answerIntent: null, ticket: null }] : [];
   }
 
-  private async store(c: ConversationEntity, said: Said[], author: ConversationAuthor): Promise<ChatReply[]> {
+  /** Keeps what was said (the person's words first, then Relais's), in one statement. */
+  private async store(c: ConversationEntity, said: Said[], author: ConversationAuthor, before: TranscriptRow[] = []): Promise<ChatReply[]> {
     const replies: ChatReply[] = said.map((s) => ({
       conversationId: c.id,
       channel: c.channel,
@@ -560,15 +562,15 @@ export class ConversationEngine {
       answer: s.answer ?? null,
       ticket: s.ticket ?? null,
     }));
-    await this.insertMessages(
-      c,
+    await this.insertMessages(c, [
+      ...before,
       // A secret is sent once and not kept: the transcript says where it was.
-      replies.map((r, i) => ({ author, text: said[i].secret ? this.texts.render('secret.kept_out') : r.text, choices: r.choices, answerIntent: r.answer?.intent ?? null, ticket: r.ticket })),
-    );
+      ...replies.map((r, i) => ({ author, text: said[i].secret ? this.texts.render('secret.kept_out') : r.text, choices: r.choices, answerIntent: r.answer?.intent ?? null, ticket: r.ticket })),
+    ]);
     return replies.map((r, i) => (said[i].secret ? { ...r, secret: true } : r));
   }
 
-  private async insertMessages(c: ConversationEntity, rows: Omit<ConversationMessageEntity, 'seq' | 'conversationId' | 'createdAt'>[]): Promise<void> {
+  private async insertMessages(c: ConversationEntity, rows: TranscriptRow[]): Promise<void> {
     if (!rows.length) return;
     const now = this.clock.now();
     await this.db.getRepository(ConversationMessageEntity).insert(rows.map((r) => ({ ...r, conversationId: c.id, createdAt: now })));
