@@ -3,7 +3,7 @@ import { ChatIdentity } from '../../src/admin-actions/actor';
 import { EntUnderTest } from './ent-under-test';
 import { TestApp } from './test-app';
 
-/** Demo people with a chat identity linked to their ENT account (test/…/demo-ent.yaml). */
+/** Demo people with a chat identity linked to their ENT account (src/ent/sandbox/sandbox-demo-data.yaml). */
 export const LINKED = {
   claire: { identity: { channel: 'slack', externalId: 'T0DEMO:UCLAIRE', displayName: 'Claire Dubois' }, login: 'claire.dubois' },
   julien: { identity: { channel: 'slack', externalId: 'T0DEMO:UJULIEN', displayName: 'Julien Moreau' }, login: 'julien.moreau' },

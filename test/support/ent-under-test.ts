@@ -1,4 +1,4 @@
-import { readDemoEnt } from '../../src/demo/demo-ent';
+import { readDemoEnt } from '../../src/ent/sandbox/sandbox-demo-data';
 import { ChatIdentity } from '../../src/admin-actions/actor';
 import { Clock } from '../../src/common/clock';
 import { ENTCORE_CLIENT, EntcoreServer } from './entcore-server';

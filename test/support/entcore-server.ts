@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { readDemoEnt } from '../../src/demo/demo-ent';
+import { readDemoEnt } from '../../src/ent/sandbox/sandbox-demo-data';
 
 /**
  * A stand-in for a real ENT (edificeio/entcore) on a local port, speaking the

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { JsonLogger } from '../../common/logging/json-logger';
-import { readDemoEnt } from '../../demo/demo-ent';
+import { readDemoEnt } from './sandbox-demo-data';
 import { SandboxClassEntity, SandboxStructureEntity, SandboxUserEntity } from './sandbox.entities';
 import { SandboxEnt } from './sandbox-ent';
 import { hashPassword } from './sandbox-passwords';

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { PROFILES } from '../directory/profiles';
+import { PROFILES } from '../../directory/profiles';
 
 /** The demo académie as its ENT knows it (the sandbox ENT, and the tests' entcore stand-in). */
-export const DEMO_ENT_FILE = join(__dirname, 'demo-ent.yaml');
+export const DEMO_ENT_FILE = join(__dirname, 'sandbox-demo-data.yaml');
 
 const id = z.string().regex(/^[\w-]{1,64}$/);
 
