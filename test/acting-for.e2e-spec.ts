@@ -57,9 +57,13 @@ describe(`acting for someone (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       await t.http.get(`/api/v1/tickets/${simoneVeilTicket}`).set('Authorization', jeanMoulinOnly).set(as({ entUserId: 'demo-ssu-agent' })).expect(404);
     });
 
-    it("changes nothing of another school's tickets, even as that school's admin", async () => {
-      await t.http.post(`/api/v1/tickets/${simoneVeilTicket}/forward`).set('Authorization', jeanMoulinOnly).set(as(PEOPLE.adminSimoneVeil)).send({ reason: 'Erreur sur le blog' }).expect(404);
-      await t.http.post(`/api/v1/tickets/${simoneVeilTicket}/transitions`).set('Authorization', jeanMoulinOnly).set(as(PEOPLE.adminSimoneVeil)).send({ action: 'resolve' }).expect(404);
+    it("refuses to act for another school's staff (403), and changes nothing of that school's tickets", async () => {
+      const refused = await t.http.post(`/api/v1/tickets/${simoneVeilTicket}/forward`).set('Authorization', jeanMoulinOnly).set(as(PEOPLE.adminSimoneVeil)).send({ reason: 'Erreur sur le blog' }).expect(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN_SCOPE', message: expect.stringContaining('outside its limit') });
+      await t.http.post(`/api/v1/tickets/${simoneVeilTicket}/transitions`).set('Authorization', jeanMoulinOnly).set(as(PEOPLE.adminSimoneVeil)).send({ action: 'resolve' }).expect(403);
+      await t.http.get(`/api/v1/tickets?pageSize=100`).set('Authorization', jeanMoulinOnly).set(as(PEOPLE.adminSimoneVeil)).expect(403);
+      // Someone whose school the key covers, acting on a ticket outside it: not found, as for anyone who may not see it.
+      await t.http.post(`/api/v1/tickets/${simoneVeilTicket}/transitions`).set('Authorization', jeanMoulinOnly).set(as(PEOPLE.directorJeanMoulin)).send({ action: 'resolve' }).expect(404);
       // The same person through an unlimited key: allowed, as their roles say.
       await t.http.post(`/api/v1/tickets/${simoneVeilTicket}/transitions`).set('Authorization', integration).set(as(PEOPLE.adminSimoneVeil)).send({ action: 'claim' }).expect(200);
     });
