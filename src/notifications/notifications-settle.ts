@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -21,8 +22,8 @@ export class NotificationsSettle {
   ) {}
 
   async settle(timeoutMs = 10_000): Promise<boolean> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
+    const until = performance.now() + timeoutMs;
+    while (performance.now() < until) {
       await this.relay.relay();
       const [{ due }]: { due: number }[] = await this.db.query(
         `SELECT count(*)::int AS due FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1`,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +142,7 @@ async function terminal(app: INestApplicationContext): Promise<void> {
     reply.choices.forEach((c, i) => console.log(`  [${i + 1}] ${c.label}`));
     if (reply.choices.length) offered = reply.choices;
   };
-  const conversation = `terminal-${Date.now()}`;
+  const conversation = `terminal-${randomUUID()}`;
   const identity: ChatIdentity = { channel: 'webchat', externalId: conversation };
   if (user) await app.get(DemoIdentities).link(identity, user);
   app.get(ChatOutlets).register('webchat', show);
