@@ -22,6 +22,18 @@ function words(alternatives: string): RegExp {
 const ENGLISH: [RegExp, string][] = [
   // Phrases first: their words are rewritten one by one below.
   [words('two accounts|2 accounts'), 'doublon'],
+  [words('digital workspace|digital work space|online workspace|school portal|ent platform|the ent'), "l'ent"],
+  [words('set up my account|activate my account|set my account up'), 'activer mon compte'],
+  [words('talk to (?:a person|someone|somebody|a human)|speak to (?:a person|someone|somebody|a human)|real person'), 'parler à une personne'],
+  [words('who can help(?: me)?'), "qui peut m'aider"],
+  [words("never (?:received|got)|didn't (?:receive|get)|did not (?:receive|get)|haven't (?:received|got)"), 'jamais reçu'],
+  [words("is not in|isn't in|are not in|aren't in|not in"), "n'est pas dans"],
+  [words('holidays?|vacation'), 'vacances'],
+  [words('still'), 'toujours'],
+  [words('yet'), 'encore'],
+  [words('new'), 'nouveau'],
+  [words('help'), 'aide'],
+  [words('get into|get in|access'), 'accéder'],
   [words('renewal code|reset code|temporary code'), 'code de renouvellement'],
   [words('activation code'), "code d'activation"],
   [words('first login|first time i log in|first connection'), 'première connexion'],
@@ -159,7 +171,7 @@ const REWRITES: [RegExp, string][] = [
   [words('alor'), 'alors'],
   [words('inscri|inscrie'), 'inscrit'],
   [words('(mon fils|ma fille|mon enfant|il|elle|mon compte|son compte) e'), '$1 est'],
-  [words('rentré|rentrer'), 'entrer'],
+  [words('rentré|rentrer|rentre'), 'entrer'],
 ];
 
 /**
