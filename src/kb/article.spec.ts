@@ -190,3 +190,17 @@ describe('knowledge-base articles', () => {
   });
 });
 
+
+describe('training examples', () => {
+  it('are written once across the knowledge base: a repeated example would be counted twice by the style-held-out cross-validation', () => {
+    const owners = new Map<string, string[]>();
+    for (const article of articles) {
+      for (const example of article.examples) {
+        const key = example.trim().toLowerCase();
+        owners.set(key, [...(owners.get(key) ?? []), article.intent]);
+      }
+    }
+    const repeated = [...owners].filter(([, intents]) => intents.length > 1).map(([text, intents]) => `${text} (${intents.join(', ')})`);
+    expect(repeated).toEqual([]);
+  });
+});

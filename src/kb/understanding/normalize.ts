@@ -22,6 +22,18 @@ function words(alternatives: string): RegExp {
 const ENGLISH: [RegExp, string][] = [
   // Phrases first: their words are rewritten one by one below.
   [words('two accounts|2 accounts'), 'doublon'],
+  [words('digital workspace|digital work space|online workspace|school portal|ent platform|the ent'), "l'ent"],
+  [words('set up my account|activate my account|set my account up'), 'activer mon compte'],
+  [words('talk to (?:a person|someone|somebody|a human)|speak to (?:a person|someone|somebody|a human)|real person'), 'parler à une personne'],
+  [words('who can help(?: me)?'), "qui peut m'aider"],
+  [words("never (?:received|got)|didn't (?:receive|get)|did not (?:receive|get)|haven't (?:received|got)"), 'jamais reçu'],
+  [words("is not in|isn't in|are not in|aren't in|not in"), "n'est pas dans"],
+  [words('holidays?|vacation'), 'vacances'],
+  [words('still'), 'toujours'],
+  [words('yet'), 'encore'],
+  [words('new'), 'nouveau'],
+  [words('help'), 'aide'],
+  [words('get into|get in|access'), 'accéder'],
   [words('renewal code|reset code|temporary code'), 'code de renouvellement'],
   [words('activation code'), "code d'activation"],
   [words('first login|first time i log in|first connection'), 'première connexion'],
@@ -116,6 +128,8 @@ const REWRITES: [RegExp, string][] = [
   [words('svp|stp|svpp|sil vous plait|sil te plait'), "s'il vous plaît"],
   [words('bjr|bsr|slt|cc|hello|coucou'), 'bonjour'],
   [words('mrc|mci|thx|merci d avance'), 'merci'],
+  [words('gosse|gosses|mome|môme'), 'enfant'],
+  [words('é'), 'est'],
   [words('pb|pbs|pblm|probleme|problemes|prob'), 'problème'],
   [words('tjr|tjrs|tj'), 'toujours'],
   [words('bcp'), 'beaucoup'],
@@ -145,7 +159,37 @@ const REWRITES: [RegExp, string][] = [
   [words('débloké|debloquer|déblocké'), 'débloquer'],
   [words('educonect|educconnect|edu connect|édu connect|educonnnect|eduquonnect'), 'éduconnect'],
   [words('espace numérique de travail|espace numerique de travail'), 'ent'],
+  // Written by ear, article glued to its noun: « sur lent », « ds lecole ».
+  [words('(sur|dans|de|à|a|pour|avec|par|sans) lent'), "$1 l'ent"],
+  [words('lecole|lécole'), "l'école"],
+  [words('laide'), "l'aide"],
+  [words('ladmin|ladministrateur'), "l'administrateur"],
+  [words('kel|kelle|kels|kelles'), 'quel'],
+  [words('ki'), 'qui'],
+  [words('ke'), 'que'],
+  [words('plu'), 'plus'],
+  [words('alor'), 'alors'],
+  [words('inscri|inscrie'), 'inscrit'],
+  [words('(mon fils|ma fille|mon enfant|il|elle|mon compte|son compte) e'), '$1 est'],
+  [words('rentré|rentrer|rentre'), 'entrer'],
 ];
+
+/**
+ * Accounts and devices that are not the ENT's: « mon compte Netflix est
+ * bloqué » reads like an ENT question word for word, and only the name of the
+ * service says it is not one. Each name becomes one marker the model learns
+ * from the out-of-scope examples, so a service it has never seen in an example
+ * still counts.
+ */
+const OTHER_SERVICES: RegExp = words(
+  [
+    'netflix|gmail|hotmail|outlook|yahoo|microsoft|apple|icloud|google|bank|sfr|bouygues|facebook|instagram|snapchat|tiktok|whatsapp|twitter|youtube|spotify|amazon|paypal|leboncoin|vinted',
+    "impôts|impots|caf|ameli|sécu|sécurité sociale|pôle emploi|pole emploi|france travail|doctolib|sncf(?: connect)?|la poste|banque|carte bancaire|carte bleue|mairie|impots\.gouv|franceconnect|mutuelle",
+    'fortnite|roblox|minecraft|playstation|ps4|ps5|xbox|nintendo|steam',
+    'photocopieuse|photocopieur|copieur|imprimante|télécopieur|fax|box internet|livebox|freebox|wifi de la maison|wifi',
+  ].join('|'),
+);
+const OTHER_SERVICE_MARKER = 'serviceexterieur';
 
 export function normalizeText(raw: string): string {
   let text = raw.slice(0, MAX_ANALYSED_CHARS).normalize('NFC').toLowerCase();
@@ -160,7 +204,7 @@ export function normalizeText(raw: string): string {
     .trim();
   for (const [pattern, replacement] of ENGLISH) text = text.replace(pattern, replacement);
   for (const [pattern, replacement] of REWRITES) text = text.replace(pattern, replacement);
-  return text;
+  return text.replace(OTHER_SERVICES, (name) => `${name} ${OTHER_SERVICE_MARKER}`);
 }
 
 /** Greetings, thanks and sign-offs say nothing about the question; left in, they pull every message towards the same answers. */
