@@ -24,6 +24,9 @@ import { discordMessages } from './discord-replies';
 import { DiscordStaffChannel } from './discord-staff.channel';
 import { DiscordTexts } from './discord-texts';
 
+const LOGIN_RETRY_BASE_MS = 1_000;
+const LOGIN_RETRY_MAX_MS = 60_000;
+
 type Replying = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
 /**
@@ -37,6 +40,8 @@ type Replying = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInt
 @Injectable()
 export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown {
   private unregister: (() => void) | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly discord: DiscordClient,
@@ -59,12 +64,26 @@ export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown
     client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
     client.on(Events.MessageCreate, (message) => void this.onDirectMessage(message));
     client.on(Events.Error, (error) => this.logger.event('error', 'discord.error', { error: error.message }, 'DiscordBot'));
-    // Not awaited: the service starts even when Discord cannot be reached (discord.js reconnects by itself).
-    this.discord.login().catch((error: unknown) => this.logger.event('error', 'discord.login_failed', { error: describe(error) }, 'DiscordBot'));
+    // Not awaited: the service starts even when Discord cannot be reached, and keeps trying.
+    void this.connect(1);
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
     this.unregister?.();
+  }
+
+  /** Logs in to the gateway; a failure (Discord unreachable, a connection reset) is tried again, waiting longer each time. */
+  private async connect(attempt: number): Promise<void> {
+    try {
+      await this.discord.login();
+    } catch (error) {
+      if (this.stopped) return;
+      const delayMs = Math.min(LOGIN_RETRY_MAX_MS, LOGIN_RETRY_BASE_MS * 2 ** (attempt - 1));
+      this.logger.event('error', 'discord.login_failed', { attempt, retryInMs: delayMs, error: describe(error) }, 'DiscordBot');
+      this.retry = setTimeout(() => void this.connect(attempt + 1), delayMs);
+    }
   }
 
   /** Registers the commands (one bulk overwrite, so removed ones disappear) and reads the staff channels. */

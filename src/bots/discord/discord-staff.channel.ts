@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { escapeMarkdown } from 'discord.js';
 import Handlebars from 'handlebars';
 import { DataSource } from 'typeorm';
 import { JsonLogger } from '../../common/logging/json-logger';
@@ -103,12 +104,14 @@ export class DiscordStaffChannel implements NotificationChannel, OnApplicationBo
   private async render(delivery: Delivery): Promise<string | null> {
     const { event, ticket } = delivery;
     const school = ticket.schoolStructureId ? await this.directory.findSchoolByStructureId(ticket.schoolStructureId) : null;
-    const common = { reference: ticket.reference, schoolName: school?.name ?? null };
+    // What people wrote is shown as written: Discord's Markdown in it is escaped (and mentions never ping).
+    const common = { reference: ticket.reference, schoolName: school ? escapeMarkdown(school.name) : null };
     if (event.type === 'created') {
       const tier = event.after.tier;
-      return CREATED({ ...common, subject: ticket.subject, requesterName: ticket.requesterName, priority: ticket.priority, tierLabel: tier ? this.routing.rules.tiers[tier]?.label : null });
+      const tierLabel = tier ? this.routing.rules.tiers[tier]?.label : null;
+      return CREATED({ ...common, subject: escapeMarkdown(ticket.subject), requesterName: escapeMarkdown(ticket.requesterName), priority: ticket.priority, tierLabel });
     }
     const text = await this.texts.render(delivery);
-    return text ? NOTICE({ ...common, text }) : null;
+    return text ? NOTICE({ ...common, text: escapeMarkdown(text) }) : null;
   }
 }
