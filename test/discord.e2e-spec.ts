@@ -211,6 +211,27 @@ describe(`Discord bot (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     expect(await count('SELECT count(*)::int AS n FROM kb_answers')).toBe(answersBefore + 1);
   });
 
+  it('acknowledges a slow turn in time (deferred, then the answer in place of "thinking")', async () => {
+    const sophie = await user('demo-parent-jm');
+    // The conversations held until the bot defers: the turn cannot answer within Discord's 3 s.
+    const runner = t.app.get(DataSource).createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query('LOCK TABLE conversations IN ACCESS EXCLUSIVE MODE');
+    const interaction = discord.slashCommand(sophie, 'aide', { question: "j'ai oublié mon mot de passe" });
+    try {
+      const [deferred] = await answers(interaction);
+      expect(deferred).toMatchObject({ where: 'callback', type: 5, ephemeral: true });
+    } finally {
+      await runner.commitTransaction();
+      await runner.release();
+    }
+    const [, edited] = await answers(interaction, 2);
+    expect(edited).toMatchObject({ where: 'edit' });
+    expect(edited.content).toMatch(/ÉduConnect/);
+    expect(buttons(edited)).toEqual(['helped', 'not_helped']);
+  });
+
   it('/lier gives a one-time link to the ENT login, to the person alone', async () => {
     const visitor = await user(null);
     const [offer] = await answers(discord.slashCommand(visitor, 'lier'));

@@ -26,6 +26,7 @@ import { DiscordTexts } from './discord-texts';
 
 const LOGIN_RETRY_BASE_MS = 1_000;
 const LOGIN_RETRY_MAX_MS = 60_000;
+const ACK_WITHIN_MS = 2_000;
 
 type Replying = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -171,15 +172,31 @@ export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown
    */
   private async turn(interaction: Replying, part: Pick<Turn, 'text' | 'choice' | 'ticket'>): Promise<void> {
     const identity = identityOf(interaction.user);
-    const replies = await this.engine.handle({ channel: 'discord', conversation: interaction.user.id, identity, ...part });
+    // Discord forgets an interaction not acknowledged within 3 s: a slow turn (the ENT taking its time) is deferred first.
+    let deferring: Promise<unknown> | undefined;
+    const timer = setTimeout(() => {
+      deferring = interaction.isButton() ? interaction.deferUpdate() : interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    }, ACK_WITHIN_MS);
+    let replies: ChatReply[];
+    try {
+      replies = await this.engine.handle({ channel: 'discord', conversation: interaction.user.id, identity, ...part });
+    } finally {
+      clearTimeout(timer);
+      await deferring;
+    }
     const messages = replies.flatMap((r) => discordMessages(r.text, r.choices, { ephemeral: true }).map((m) => ({ m, secret: r.secret === true })));
     if (replies.some((r) => r.ticket) && interaction.inGuild() && part.ticket) {
       messages.push(...discordMessages(this.texts.render('follow_in_dm'), [], { ephemeral: true }).map((m) => ({ m, secret: false })));
     }
     const [first, ...rest] = messages;
+    const { flags: _ephemeral, ...update } = first.m;
     if (interaction.isButton() && !first.secret) {
-      const { flags: _keep, ...update } = first.m;
-      await interaction.update(update);
+      await (interaction.deferred ? interaction.editReply(update) : interaction.update(update));
+    } else if (interaction.deferred && !(interaction.isButton() && first.secret)) {
+      // The deferred reply is ephemeral already.
+      await interaction.editReply(update);
+    } else if (interaction.deferred) {
+      await interaction.followUp({ ...first.m, flags: MessageFlags.Ephemeral });
     } else {
       await interaction.reply({ ...first.m, flags: MessageFlags.Ephemeral });
     }
