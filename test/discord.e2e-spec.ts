@@ -127,6 +127,41 @@ describe(`Discord bot (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     expect(after[1].content).toMatch(/résolue/);
   });
 
+  it("collects a visitor's ticket across surfaces: the modal in the server, the buttons there, the typed answers in the DM", async () => {
+    const visitor = await user(null);
+    const submitted = await answers(discord.submitModal(visitor, 'relais-ticket', { details: "Le tableau numérique de la classe n'affiche plus l'ENT." }));
+    expect(buttons(submitted[0])).toContain('profile:Relative');
+    const school = await answers(discord.clickButton(visitor, submitted[0], 'profile:Relative'), 2);
+    expect(school[0].content).toMatch(/De quelle école/);
+    // An ephemeral message cannot be answered: the person is told to write in the DM.
+    expect(school[1]).toMatchObject({ where: 'followup', ephemeral: true, content: expect.stringMatching(/message privé/) });
+    discord.directMessage(visitor, 'Une école de nulle part');
+    expect((await dms(visitor.id, 1))[0].content).toMatch(/Je ne trouve pas/);
+    // The name is the one Discord shows: the login comes next.
+    discord.directMessage(visitor, '0999001A');
+    const [, login] = await dms(visitor.id, 2);
+    expect(login.content).toMatch(/identifiant ENT/);
+    expect(buttons(login)).toEqual(['skip']);
+    const [created] = await answers(discord.clickButton(visitor, login, 'skip'));
+    const reference = /AST-\d{4}-\d{6}/.exec(created.content)?.[0];
+    const [row] = await t.app.get(DataSource).query('SELECT requester_name, requester_ent_id, school_structure_id, source_channel FROM tickets WHERE reference = $1', [reference]);
+    expect(row).toEqual({ requester_name: visitor.global_name, requester_ent_id: `discord:${visitor.id}`, school_structure_id: 'struct-jean-moulin', source_channel: 'discord' });
+  });
+
+  it('waits out a rate limit (429, Retry-After) and delivers the DM', async () => {
+    const sophie = await user('demo-parent-jm');
+    const submitted = await answers(discord.submitModal(sophie, 'relais-ticket', { details: "Je n'arrive plus à voir le cahier de textes de mon fils." }));
+    const reference = /AST-\d{4}-\d{6}/.exec(submitted[0].content)![0];
+    await settle();
+    const dmChannel = String(BigInt(sophie.id) + 7n);
+    discord.rateLimit(dmChannel, 1);
+    await t.app.get(TicketCommands).addMessage(reference, { body: 'Le cahier de textes est de nouveau visible.', visibility: 'public', channel: 'api' }, await staff('demo-director-jm'));
+    await settle();
+    const [relayed] = await dms(sophie.id, 1);
+    expect(relayed.content).toContain('de nouveau visible');
+    expect(discord.calls.filter((c) => c.route === `/channels/${dmChannel}/messages`)).toHaveLength(2);
+  });
+
   it('talks with a visitor by DM: the profile asked with buttons, the answer in place of the question', async () => {
     const visitor = await user(null);
     discord.directMessage(visitor, 'comment j’active mon compte ?');

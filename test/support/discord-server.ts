@@ -52,6 +52,8 @@ export class DiscordServer {
   readonly posted: PostedMessage[] = [];
   readonly identified: { intents: number; token: string }[] = [];
   heartbeats = 0;
+  /** Channel-message posts still to refuse with a 429 (Retry-After), by channel id. */
+  private readonly limited = new Map<string, number>();
   private readonly sockets = new Set<WebSocket>();
   private sequence = 0;
   private readonly readyWaiters: (() => void)[] = [];
@@ -92,6 +94,11 @@ export class DiscordServer {
     for (const socket of this.sockets) socket.terminate();
     this.sockets.clear();
     this.identified.length = 0;
+  }
+
+  /** The next `times` messages posted in this channel are refused with 429 and a short Retry-After, as Discord's rate limits do. */
+  rateLimit(channelId: string, times: number): void {
+    this.limited.set(channelId, times);
   }
 
   async close(): Promise<void> {
@@ -278,6 +285,13 @@ export class DiscordServer {
     }
     if (req.method === 'POST' && (m = route.match(/^\/channels\/(\d+)\/messages$/))) {
       if (needsBot()) return;
+      const refusals = this.limited.get(m[1]) ?? 0;
+      if (refusals > 0) {
+        this.limited.set(m[1], refusals - 1);
+        res.setHeader('retry-after', '1');
+        res.setHeader('x-ratelimit-scope', 'user');
+        return json(429, { message: 'You are being rate limited.', retry_after: 0.3, global: false, code: 0 });
+      }
       const posted = this.post('channel', m[1], body ?? {});
       return json(200, messageObject(posted, m[1]));
     }

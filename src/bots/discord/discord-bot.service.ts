@@ -185,9 +185,9 @@ export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown
       await deferring;
     }
     const messages = replies.flatMap((r) => discordMessages(r.text, r.choices, { ephemeral: true }).map((m) => ({ m, secret: r.secret === true })));
-    if (replies.some((r) => r.ticket) && interaction.inGuild() && part.ticket) {
-      messages.push(...discordMessages(this.texts.render('follow_in_dm'), [], { ephemeral: true }).map((m) => ({ m, secret: false })));
-    }
+    // In a server, an ephemeral message cannot be answered: what comes next, or what the person types next, is in the DM.
+    const hint = !interaction.inGuild() ? null : replies.some((r) => r.ticket) ? 'follow_in_dm' : replies.at(-1)?.choices.length === 0 ? 'reply_in_dm' : null;
+    if (hint) messages.push(...discordMessages(this.texts.render(hint), [], { ephemeral: true }).map((m) => ({ m, secret: false })));
     const [first, ...rest] = messages;
     const { flags: _ephemeral, ...update } = first.m;
     if (interaction.isButton() && !first.secret) {

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { DiscordTexts } from './discord-texts';
 
 /** The slash commands' names, as people type them. */
@@ -9,7 +9,7 @@ export const TICKET_MODAL = 'relais-ticket';
 export const TICKET_DETAILS = 'details';
 
 /** The commands registered at start (one bulk overwrite): what the bot offers, described in French. */
-export function commandDefinitions(texts: DiscordTexts): RESTPutAPIApplicationCommandsJSONBody {
+export function commandDefinitions(texts: DiscordTexts): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return [
     {
       name: COMMANDS.help,

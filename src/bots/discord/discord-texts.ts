@@ -19,6 +19,7 @@ export const DISCORD_MESSAGE_KEYS = [
   'ticket.details_placeholder',
   'lier.already',
   'lier.button',
+  'reply_in_dm',
   'follow_in_dm',
   'error.unavailable',
 ] as const;
