@@ -57,6 +57,7 @@ export class DiscordServer {
   private readonly sockets = new Set<WebSocket>();
   private sequence = 0;
   private readonly readyWaiters: (() => void)[] = [];
+  private readonly answerWaiters = new Map<string, (posted: PostedMessage) => void>();
   private readonly server: Server;
   private readonly gateway: WebSocketServer;
 
@@ -154,6 +155,13 @@ export class DiscordServer {
       type: 0,
     });
     return id;
+  }
+
+  /** Resolves with the first answer to an interaction (its callback), when it comes. */
+  firstAnswer(interactionId: string): Promise<PostedMessage> {
+    const known = this.answersTo(interactionId)[0];
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => this.answerWaiters.set(interactionId, resolve));
   }
 
   /** The messages posted in answer to one interaction (its callback, follow-ups and edits). */
@@ -309,6 +317,10 @@ export class DiscordServer {
       raw: { ...data, id: nextId() },
     };
     this.posted.push(posted);
+    if (where !== 'channel') {
+      this.answerWaiters.get(target)?.(posted);
+      this.answerWaiters.delete(target);
+    }
     return posted;
   }
 }
