@@ -238,9 +238,13 @@ describe(`Discord bot (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       expect(reply.raw.allowed_mentions).toEqual({ parse: [] });
     }
     expect(replies.slice(1).map((r) => r.content)).toEqual([expect.stringMatching(/trop long/), expect.stringMatching(/pas trouvé de mots/), expect.stringMatching(/pas trouvé de mots|rien reçu/)]);
-    // An emoji-only ticket is no ticket.
+    // An emoji-only ticket is no ticket; a modal without its field, or a button nobody offered, is answered politely.
     const [refused] = await answers(discord.submitModal(visitor, 'relais-ticket', { details: '🙂🙂' }));
     expect(refused.content).toMatch(/pas trouvé de mots/);
+    const [broken] = await answers(discord.submitModal(visitor, 'relais-ticket', { other: 'Mon problème' }));
+    expect(broken).toMatchObject({ type: 4, ephemeral: true, content: expect.stringMatching(/^Désolé/) });
+    const [stale] = await answers(discord.clickButton(visitor, replies[0], 'approval:approve:00000000-0000-0000-0000-000000000000'));
+    expect(stale.content).toMatch(/plus proposé/);
     expect(await count('SELECT count(*)::int AS n FROM tickets')).toBe(tickets);
     // The markup was read as the words it holds (one question understood); the rest reached nothing.
     expect(await count('SELECT count(*)::int AS n FROM kb_answers')).toBe(answersBefore + 1);

@@ -93,11 +93,12 @@ export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
       await this.discord.client!.rest.put(route, { body: commandDefinitions(this.texts) });
-      await this.staff.reload();
       this.logger.event('info', 'discord.ready', { commands: Object.values(COMMANDS), guild: guildId }, 'DiscordBot');
     } catch (error) {
       this.logger.event('error', 'discord.commands_failed', { error: describe(error) }, 'DiscordBot');
     }
+    // The demo directory may have been loaded after the first reading, during the boot.
+    await this.staff.reload().catch((error: unknown) => this.logger.event('error', 'discord.staff_channels_failed', { error: describe(error) }, 'DiscordBot'));
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {
@@ -109,9 +110,9 @@ export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown
       }
     } catch (error) {
       this.logger.event('error', 'discord.interaction_failed', { type: interaction.type, error: describe(error) }, 'DiscordBot');
-      if (interaction.isRepliable() && !interaction.replied && !interaction.deferred) {
-        await interaction.reply({ content: this.texts.render('error.unavailable'), flags: MessageFlags.Ephemeral }).catch(() => undefined);
-      }
+      if (!interaction.isRepliable() || interaction.replied) return;
+      const sorry = { content: this.texts.render('error.unavailable'), flags: MessageFlags.Ephemeral } as const;
+      await (interaction.deferred ? interaction.followUp(sorry) : interaction.reply(sorry)).catch(() => undefined);
     }
   }
 
@@ -212,6 +213,7 @@ export class DiscordBot implements OnApplicationBootstrap, OnApplicationShutdown
       await this.discord.send(message.channelId, replies.flatMap((r) => discordMessages(r.text, r.choices)));
     } catch (error) {
       this.logger.event('error', 'discord.message_failed', { error: describe(error) }, 'DiscordBot');
+      await this.discord.send(message.channelId, discordMessages(this.texts.render('error.unavailable'), [])).catch(() => undefined);
     }
   }
 
