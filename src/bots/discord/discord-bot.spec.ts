@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { typographyFaults } from '../../common/french-typography';
+import { ConfigError, describeConfig, loadConfig } from '../../config/config';
 import { commandDefinitions } from './discord-commands';
 import { buttonRows, discordMessages, split } from './discord-replies';
 import { DISCORD_MESSAGE_KEYS, DiscordTexts } from './discord-texts';
@@ -58,5 +59,36 @@ describe('the engine replies as Discord messages', () => {
     ]);
     expect(row.components.map((b) => ('custom_id' in b ? b.custom_id : null))).toEqual(['helped', 'ticket:create']);
     expect(row.components.map((b) => ('label' in b ? b.label?.length : 0))).toEqual([10, 80]);
+  });
+});
+
+describe('Discord configuration', () => {
+  const token = 'MTAw.secret-bot-token.value';
+
+  it('is off without a token, and needs the application id with one', () => {
+    expect(loadConfig({}).discord).toBeNull();
+    expect(() => loadConfig({ DISCORD_TOKEN: token })).toThrow(ConfigError);
+    expect(() => loadConfig({ DISCORD_TOKEN: token })).toThrow(/DISCORD_APPLICATION_ID/);
+    expect(() => loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: 'abc' })).toThrow(/snowflake/);
+    expect(loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '900000000000000001', DISCORD_API_URL: 'http://127.0.0.1:9/api/' }).discord).toEqual({
+      token,
+      applicationId: '900000000000000001',
+      guildId: null,
+      apiUrl: 'http://127.0.0.1:9/api',
+    });
+  });
+
+  it('never shows the token, in a refusal or in the start summary', () => {
+    let message = '';
+    try {
+      loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: 'x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toContain(token);
+    const summary = JSON.stringify(describeConfig(loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '900000000000000001' })));
+    expect(summary).toContain('"discord":"enabled"');
+    expect(summary).not.toContain(token);
   });
 });
