@@ -221,6 +221,26 @@ describe(`Discord bot (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     });
   });
 
+  it('never gives a visitor a code: /motdepasse asks who they are, and their request goes to the school for approval', async () => {
+    const visitor = await user(null);
+    const [asked] = await answers(discord.slashCommand(visitor, 'motdepasse'));
+    expect(buttons(asked)).toContain('profile:Student');
+    const [answer] = await answers(discord.clickButton(visitor, asked, 'profile:Student'));
+    expect(buttons(answer)).toContain('reset:start');
+    const [school] = await answers(discord.clickButton(visitor, answer, 'reset:start'));
+    expect(school.content).toMatch(/Dans quelle école/);
+    discord.directMessage(visitor, 'Jean-Moulin');
+    expect((await dms(visitor.id, 1))[0].content).toMatch(/identifiant ENT/);
+    discord.directMessage(visitor, 'lea.lambert');
+    const [, preview] = await dms(visitor.id, 2);
+    expect(buttons(preview)).toEqual(['reset:confirm', 'reset:cancel']);
+    const pending = () => count(`SELECT count(*)::int AS n FROM account_approvals WHERE target_login = 'lea.lambert' AND status = 'pending'`);
+    const before = await pending();
+    const [sent] = await answers(discord.clickButton(visitor, preview, 'reset:confirm'));
+    expect(sent).toMatchObject({ type: 7 });
+    expect(await pending()).toBe(before + 1);
+  });
+
   it('answers garbage politely, in Discord-sized messages, and changes nothing', async () => {
     const visitor = await user(null);
     const tickets = await count('SELECT count(*)::int AS n FROM tickets');
