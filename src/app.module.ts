@@ -14,6 +14,7 @@ import { TicketsModule } from './tickets/tickets.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AdminActionsModule } from './admin-actions/admin-actions.module';
 import { ConversationsModule } from './conversations/conversations.module';
+import { DiscordModule } from './bots/discord/discord.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
@@ -38,6 +39,7 @@ export class AppModule {
         EntModule,
         AdminActionsModule,
         ConversationsModule,
+        DiscordModule,
         ZendeskModule.register(config.zendesk.basePath),
         DemoModule,
         ...(options.modules ?? []),

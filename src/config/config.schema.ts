@@ -5,7 +5,7 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables whose values must never appear in logs or error messages. */
-export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY'] as const;
+export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY', 'DISCORD_TOKEN'] as const;
 
 /** A 256-bit key written in base64 (`openssl rand -base64 32`). */
 const base64Key = z
@@ -89,6 +89,10 @@ export const envSchema = z
       .transform((v) => (v ? v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : undefined))
       .pipe(z.array(z.string().regex(/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/, 'a media type such as image/png')).min(1).optional()),
     ZENDESK_EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
+    DISCORD_TOKEN: z.string().min(1).optional(),
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, 'a Discord snowflake (digits)').optional(),
+    DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'a Discord snowflake (digits)').optional(),
+    DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -105,6 +109,10 @@ export const envSchema = z
   .refine((env) => new Set(zendeskFields(env)).size === 6, {
     message: 'the six ZENDESK_FIELD_* ids must differ',
     path: ['ZENDESK_FIELD_REQUESTER_NAME'],
+  })
+  .refine((env) => !env.DISCORD_TOKEN || env.DISCORD_APPLICATION_ID, {
+    message: 'DISCORD_TOKEN needs DISCORD_APPLICATION_ID (the application whose commands are registered)',
+    path: ['DISCORD_APPLICATION_ID'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -163,6 +171,10 @@ export const envSchema = z
       attachments: { maxBytes: env.ZENDESK_ATTACHMENT_MAX_BYTES, types: env.ZENDESK_ATTACHMENT_TYPES ?? null },
       exportPageSize: env.ZENDESK_EXPORT_PAGE_SIZE,
     },
+    // The Discord bot (src/bots/discord): off without a token.
+    discord: env.DISCORD_TOKEN
+      ? { token: env.DISCORD_TOKEN, applicationId: env.DISCORD_APPLICATION_ID!, guildId: env.DISCORD_GUILD_ID ?? null, apiUrl: env.DISCORD_API_URL.replace(/\/$/, '') }
+      : null,
   }));
 
 export type AppConfig = z.output<typeof envSchema>;

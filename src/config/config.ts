@@ -19,6 +19,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     queue: config.queue.kind === 'bull' ? 'bull (REDIS_URL)' : 'in-process',
     demoData: config.demoData,
     entIntake: config.entIntake.secret ? 'enabled' : 'disabled (ENT_INTAKE_SECRET unset)',
+    discord: config.discord ? 'enabled' : 'disabled (DISCORD_TOKEN unset)',
     sensitiveKeysSet: SENSITIVE_ENV_KEYS.filter((key) => process.env[key] !== undefined),
   };
 }

@@ -36,6 +36,8 @@ export interface Turn {
   identity: ChatIdentity;
   text?: string;
   choice?: string;
+  /** The person asks outright for a ticket about `text` (a chat's ticket command): no answer is tried first. */
+  ticket?: boolean;
 }
 
 /** Who is writing: a person whose chat identity is linked to their ENT account, or a visitor. */
@@ -158,7 +160,11 @@ export class ConversationEngine {
     const offered = conversation.offered;
     const words = this.personsWords(conversation, turn);
     const outcome =
-      turn.choice !== undefined ? await this.onChoice(conversation, speaker, state, offered, turn.choice) : await this.onText(conversation, speaker, state, offered, turn.text ?? '');
+      turn.choice !== undefined
+        ? await this.onChoice(conversation, speaker, state, offered, turn.choice)
+        : turn.ticket
+          ? await this.onTicketRequest(conversation, speaker, state, offered, turn.text ?? '')
+          : await this.onText(conversation, speaker, state, offered, turn.text ?? '');
     const { id, ...changed } = conversation;
     await this.repo().update({ id }, { ...changed, state: outcome.state, offered: outcome.said.at(-1)?.choices ?? [], updatedAt: this.clock.now() });
     return this.store(conversation, outcome.said, 'relais', words);
@@ -187,6 +193,14 @@ export class ConversationEngine {
         return this.ask(c, who, text);
       }
     }
+  }
+
+  /** A ticket asked for outright: understood (for its routing), then collected or created as if offered. */
+  private async onTicketRequest(c: ConversationEntity, who: Speaker, state: ConversationState, offered: ChatChoice[], raw: string): Promise<Outcome> {
+    const incoming = readIncoming(raw);
+    if (incoming.kind !== 'text') return { said: [{ text: this.say(`garbage.${incoming.kind}`, who), choices: offered }], state };
+    const result = await this.assist.assist({ text: incoming.text, profile: who.profile, schoolId: who.schoolStructureId ?? undefined });
+    return this.startTicket(c, who, questionOf(incoming.text, result));
   }
 
   private async onChoice(c: ConversationEntity, who: Speaker, state: ConversationState, offered: ChatChoice[], choice: string): Promise<Outcome> {
@@ -250,12 +264,7 @@ export class ConversationEngine {
   /** Understands the question; answers it for the person's profile and school, asks who they are when it matters, or offers a ticket. */
   private async ask(c: ConversationEntity, who: Speaker, text: string): Promise<Outcome> {
     const result = await this.assist.assist({ text, profile: who.profile, schoolId: who.schoolStructureId ?? undefined });
-    const question: Question = {
-      text,
-      intent: result.intent,
-      category: result.category,
-      accountProfile: result.account.ownAccount ? null : result.account.profile,
-    };
+    const question = questionOf(text, result);
     if (!result.answer || result.intent === OTHER_INTENT) return this.offerTicket(who, question, 'offer_ticket.no_answer', result.account.route);
     const reader = who.profile ?? result.detectedProfile;
     if (!reader) {
@@ -625,6 +634,11 @@ export class ConversationEngine {
   private repo() {
     return this.db.getRepository(ConversationEntity);
   }
+}
+
+/** A question as the knowledge base understood it, kept while the conversation is about it. */
+function questionOf(text: string, result: Awaited<ReturnType<AssistService['assist']>>): Question {
+  return { text, intent: result.intent, category: result.category, accountProfile: result.account.ownAccount ? null : result.account.profile };
 }
 
 function splitChoice(choice: string): [string, string | undefined] {
