@@ -1,0 +1,40 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ChatOutlets, ChatReply } from '../../conversations/chat-outlets';
+
+type Listener = (reply: ChatReply) => void;
+
+/**
+ * The open event streams of this process, by conversation: what the engine
+ * says of its own accord (a staff answer, a status change, an approval) goes
+ * to the streams of that session. A reply for a session connected to another
+ * replica is kept in the transcript and shown when the page reconnects.
+ */
+@Injectable()
+export class WebchatStreams implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private unregister: (() => void) | undefined;
+
+  constructor(private readonly outlets: ChatOutlets) {}
+
+  onApplicationBootstrap(): void {
+    this.unregister = this.outlets.register('webchat', (reply) => this.deliver(reply));
+  }
+
+  onApplicationShutdown(): void {
+    this.unregister?.();
+  }
+
+  listen(externalId: string, listener: Listener): () => void {
+    const set = this.listeners.get(externalId) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(externalId, set);
+    return () => {
+      set.delete(listener);
+      if (!set.size) this.listeners.delete(externalId);
+    };
+  }
+
+  private deliver(reply: ChatReply): void {
+    for (const listener of this.listeners.get(reply.externalId) ?? []) listener(reply);
+  }
+}
