@@ -1,7 +1,11 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { ChatOutlets, ChatReply } from '../../conversations/chat-outlets';
 
-type Listener = (reply: ChatReply) => void;
+interface Listener {
+  send(reply: ChatReply): void;
+  /** Ends the stream (the process stops: an open stream would hold the HTTP server open). */
+  end(): void;
+}
 
 /**
  * The open event streams of this process, by conversation: what the engine
@@ -10,7 +14,7 @@ type Listener = (reply: ChatReply) => void;
  * replica is kept in the transcript and shown when the page reconnects.
  */
 @Injectable()
-export class WebchatStreams implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebchatStreams implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly listeners = new Map<string, Set<Listener>>();
   private unregister: (() => void) | undefined;
 
@@ -18,6 +22,11 @@ export class WebchatStreams implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.unregister = this.outlets.register('webchat', (reply) => this.deliver(reply));
+  }
+
+  onModuleDestroy(): void {
+    for (const set of this.listeners.values()) for (const listener of set) listener.end();
+    this.listeners.clear();
   }
 
   onApplicationShutdown(): void {
@@ -35,6 +44,6 @@ export class WebchatStreams implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private deliver(reply: ChatReply): void {
-    for (const listener of this.listeners.get(reply.externalId) ?? []) listener(reply);
+    for (const listener of this.listeners.get(reply.externalId) ?? []) listener.send(reply);
   }
 }

@@ -135,7 +135,7 @@ export class WebchatController {
     const session = await this.sessions.find(bearer(authorization));
     this.openStream(res);
     // Listening before reading the transcript: a reply arriving in between is not lost (it may show twice at worst).
-    const stop = this.streams.listen(session.externalId, (reply) => send(res, 'reply', shown(reply)));
+    const stop = this.streams.listen(session.externalId, { send: (reply) => send(res, 'reply', shown(reply)), end: () => res.end() });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     req.on('close', () => {
       stop();
