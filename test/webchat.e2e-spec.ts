@@ -186,6 +186,23 @@ describe(`web chat (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     }
   });
 
+  it('works as the widget an ENT frames: an anonymous visitor chats, with labelled controls and a live region', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 560 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${base}/webchat`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('#picker').count()).toBe(0);
+    expect(await page.getAttribute('#log', 'aria-live')).toBe('polite');
+    expect(await page.getAttribute('#log', 'role')).toBe('log');
+    expect(await page.locator('label[for="message"]').textContent()).toBe('Votre message');
+    await write(page, 'comment j’active mon compte ?');
+    // A visitor is asked who they are, with buttons.
+    expect(await choiceIds(page)).toEqual(['profile:Teacher', 'profile:Personnel', 'profile:Relative', 'profile:Student', 'profile:Guest']);
+    // Readable on a phone: nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+
   it('refuses a malformed turn with the usual error body, changing nothing', async () => {
     const token = await session();
     for (const body of [{ text: 'a', choice: 'helped' }, {}, { text: 42 }, { text: 'a', conversation: 'web-other' }]) {
@@ -217,6 +234,8 @@ describe(`web chat (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     }
     expect(refused).toBeDefined();
     expect(accepted).toBeGreaterThanOrEqual(SESSION_TURNS);
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused!.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(await refused!.json()).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/un peu vite.*Patientez une minute/), requestId: expect.any(String) });
     const messages = await count('SELECT count(*)::int AS n FROM conversation_messages');
     await page.fill('#message', 'encore une question');
@@ -246,7 +265,7 @@ describe(`web chat without demo data (${DRIVERS.database} + ${DRIVERS.queue})`, 
   let t: TestApp;
 
   beforeAll(async () => {
-    store = await TestStore.create({ DEMO_DATA: 'false' });
+    store = await TestStore.create({ DEMO_DATA: 'false', WEBCHAT_ADDRESS_SESSIONS_PER_HOUR: '3' });
     t = await TestApp.start(store);
   });
   afterAll(async () => {
@@ -262,5 +281,15 @@ describe(`web chat without demo data (${DRIVERS.database} + ${DRIVERS.queue})`, 
     expect(await t.app.get(DataSource).query('SELECT 1 FROM webchat_sessions')).toEqual([]);
     const anonymous = await t.http.post('/webchat/api/sessions').send({}).expect(201);
     expect(anonymous.body).toEqual({ token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), person: null });
+  });
+
+  it('limits the sessions an address opens in an hour (a refused request opens nothing)', async () => {
+    // Sessions so far from this address: the refused demo one does not reach the count, the anonymous one does.
+    await t.http.post('/webchat/api/sessions').send({}).expect(201);
+    await t.http.post('/webchat/api/sessions').send({}).expect(201);
+    const refused = await t.http.post('/webchat/api/sessions').send({}).expect(429);
+    expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('Trop de conversations'), requestId: expect.any(String) });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM webchat_sessions'))[0].n).toBe(3);
   });
 });

@@ -7,6 +7,8 @@ interface Listener {
   end(): void;
 }
 
+const MAX_STREAMS_PER_SESSION = 3;
+
 /**
  * The open event streams of this process, by conversation: what the engine
  * says of its own accord (a staff answer, a status change, an approval) goes
@@ -33,8 +35,14 @@ export class WebchatStreams implements OnApplicationBootstrap, OnModuleDestroy, 
     this.unregister?.();
   }
 
+  /** A session holds a few streams at most (its tabs): a newer one ends the oldest, so nobody piles up open connections. */
   listen(externalId: string, listener: Listener): () => void {
     const set = this.listeners.get(externalId) ?? new Set<Listener>();
+    if (set.size >= MAX_STREAMS_PER_SESSION) {
+      const oldest = set.values().next().value!;
+      set.delete(oldest);
+      oldest.end();
+    }
     set.add(listener);
     this.listeners.set(externalId, set);
     return () => {

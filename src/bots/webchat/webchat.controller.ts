@@ -104,7 +104,7 @@ export class WebchatController {
     const person = body.person ?? null;
     if (person && !this.demoAvailable) throw new DomainError('VALIDATION_FAILED', this.texts.render('demo.unavailable'), { errors: [{ path: 'person', message: 'demo people need DEMO_DATA and the sandbox ENT' }] });
     if (person && !this.demoPeople.some((p) => p.id === person)) throw new DomainError('VALIDATION_FAILED', this.texts.render('demo.unknown'), { errors: [{ path: 'person', message: 'not a person of the demo directory' }] });
-    const { token, session } = await this.sessions.open(addressOf(req), person);
+    const { token, session } = await this.sessions.open(addressOf(req), person).catch((error: unknown) => refuseWithRetryAfter(res, error));
     if (person) await this.demo.link(session.identity, person);
     return { token, person: person ? this.demoPeople.find((p) => p.id === person)!.name : null };
   }
@@ -115,7 +115,7 @@ export class WebchatController {
     this.secure(res, "'none'");
     const session = await this.sessions.find(bearer(authorization));
     const body = parseOrThrow(turnBody, raw ?? {});
-    await this.sessions.takeTurn(session, addressOf(req));
+    await this.sessions.takeTurn(session, addressOf(req)).catch((error: unknown) => refuseWithRetryAfter(res, error));
     this.openStream(res);
     try {
       const replies = await this.engine.handle({ channel: 'webchat', conversation: session.externalId, identity: session.identity, text: body.text, choice: body.choice });
@@ -166,6 +166,12 @@ export class WebchatController {
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'no-store');
   }
+}
+
+/** A rate-limit refusal also says when to come back, in the header clients and proxies read. */
+function refuseWithRetryAfter(res: Response, error: unknown): never {
+  if (error instanceof DomainError && error.code === 'RATE_LIMITED') res.setHeader('Retry-After', String(error.details?.retryAfterSeconds ?? 60));
+  throw error;
 }
 
 function send(res: Response, event: string, data: unknown): void {
