@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChatIdentity } from '../../admin-actions/actor';
 import { Clock } from '../../common/clock';
+import { TtlCache } from '../../common/ttl-cache';
 import { DomainError } from '../../common/errors';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { WebchatTexts } from './webchat-texts';
@@ -33,6 +34,8 @@ function digest(value: string): string {
 @Injectable()
 export class WebchatSessions implements OnModuleInit, OnApplicationShutdown {
   private sweep: NodeJS.Timeout | undefined;
+  /** Sessions never change once opened: a known token is looked up once a minute at most (an unknown one every time). */
+  private readonly known = new TtlCache<WebchatSession>(60_000, 10_000);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -52,7 +55,7 @@ export class WebchatSessions implements OnModuleInit, OnApplicationShutdown {
 
   /** Opens a session for a visitor at an address; the token is returned once and never kept. */
   async open(address: string, demoPerson: string | null): Promise<{ token: string; session: WebchatSession }> {
-    await this.take(`sessions:${digest(address)}`, 60 * 60_000, this.config.webchat.addressSessionsPerHour, 'rate.sessions');
+    await this.take(60 * 60_000, [{ bucket: `sessions:${digest(address)}`, limit: this.config.webchat.addressSessionsPerHour, message: 'rate.sessions' }]);
     const token = randomBytes(32).toString('base64url');
     const externalId = `web-${randomUUID()}`;
     await this.db.query('INSERT INTO webchat_sessions (token_digest, external_id, demo_person, created_at) VALUES ($1, $2, $3, $4)', [
@@ -67,30 +70,37 @@ export class WebchatSessions implements OnModuleInit, OnApplicationShutdown {
   /** The session a token opens; a missing, malformed or unknown token is refused alike. */
   async find(token: string | undefined): Promise<WebchatSession> {
     if (!token || !TOKEN_PATTERN.test(token)) throw new DomainError('UNAUTHENTICATED', this.texts.render('session.unknown'));
+    return this.known.get(digest(token), () => this.load(token));
+  }
+
+  private async load(token: string): Promise<WebchatSession> {
     const rows = (await this.db.query('SELECT external_id, demo_person FROM webchat_sessions WHERE token_digest = $1', [digest(token)])) as { external_id: string; demo_person: string | null }[];
     if (!rows.length) throw new DomainError('UNAUTHENTICATED', this.texts.render('session.unknown'));
     const externalId = rows[0].external_id;
     return { externalId, identity: { channel: 'webchat', externalId }, demoPerson: rows[0].demo_person };
   }
 
-  /** Counts one turn against the session's and the address's limits (both counted, so a refused turn still counts). */
+  /** Counts one turn against the session's and the address's limits, in one statement (a refused turn still counts). */
   async takeTurn(session: WebchatSession, address: string): Promise<void> {
-    await this.take(`session:${session.externalId}`, 60_000, this.config.webchat.sessionTurnsPerMinute, 'rate.session');
-    await this.take(`address:${digest(address)}`, 60_000, this.config.webchat.addressTurnsPerMinute, 'rate.address');
+    await this.take(60_000, [
+      { bucket: `session:${session.externalId}`, limit: this.config.webchat.sessionTurnsPerMinute, message: 'rate.session' },
+      { bucket: `address:${digest(address)}`, limit: this.config.webchat.addressTurnsPerMinute, message: 'rate.address' },
+    ]);
   }
 
-  private async take(bucket: string, windowMs: number, limit: number, message: 'rate.session' | 'rate.address' | 'rate.sessions'): Promise<void> {
+  private async take(windowMs: number, counts: { bucket: string; limit: number; message: 'rate.session' | 'rate.address' | 'rate.sessions' }[]): Promise<void> {
     const now = this.clock.now().getTime();
     const windowStart = new Date(now - (now % windowMs));
-    const [row] = (await this.db.query(
-      `INSERT INTO webchat_rate_counts (bucket, window_start, hits) VALUES ($1, $2, 1)
+    const rows = (await this.db.query(
+      `INSERT INTO webchat_rate_counts (bucket, window_start, hits) SELECT bucket, $2, 1 FROM unnest($1::text[]) AS b(bucket)
        ON CONFLICT (bucket, window_start) DO UPDATE SET hits = webchat_rate_counts.hits + 1
-       RETURNING hits`,
-      [bucket, windowStart],
-    )) as { hits: number }[];
-    if (row.hits > limit) {
+       RETURNING bucket, hits`,
+      [counts.map((c) => c.bucket), windowStart],
+    )) as { bucket: string; hits: number }[];
+    const over = counts.find((c) => (rows.find((r) => r.bucket === c.bucket)?.hits ?? 0) > c.limit);
+    if (over) {
       const retryAfterSeconds = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now) / 1000));
-      throw new DomainError('RATE_LIMITED', this.texts.render(message), { retryAfterSeconds });
+      throw new DomainError('RATE_LIMITED', this.texts.render(over.message), { retryAfterSeconds });
     }
   }
 
