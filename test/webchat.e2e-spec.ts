@@ -102,6 +102,7 @@ describe(`web chat (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     expect(await page.locator('.choices').count()).toBe(0);
     expect(await count('SELECT count(*)::int AS n FROM tickets')).toBe(tickets);
     expect(violations).toEqual([]);
+    expect(await page.locator('aside.try').isVisible()).toBe(true);
   });
 
   it('creates a ticket by keyboard alone (the buttons are reachable and pressed from the keyboard), and shows a staff reply in the open page', async () => {
@@ -274,6 +275,9 @@ describe(`web chat without demo data (${DRIVERS.database} + ${DRIVERS.queue})`, 
   });
 
   it('offers no demo people and refuses to open a session as one', async () => {
+    // The page itself is the anonymous chat; the picker and the demo's explanations stay hidden (by its script, tested above).
+    const page = await t.http.get('/').expect(200);
+    expect(page.text).toContain('id="picker" hidden');
     const people = await t.http.get('/webchat/api/people').expect(200);
     expect(people.body).toEqual({ available: false, people: [] });
     const refused = await t.http.post('/webchat/api/sessions').send({ person: 'demo-parent-jm' }).expect(400);

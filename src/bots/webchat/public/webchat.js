@@ -189,6 +189,9 @@
           select.append(option);
         }
         picker.hidden = false;
+        // The demo's explanations only where demo people can be picked; elsewhere the page is a plain chat.
+        for (const element of document.querySelectorAll('[data-demo-only]')) element.hidden = false;
+        for (const element of document.querySelectorAll('.anonymous-intro')) element.hidden = true;
         picker.addEventListener('submit', async (event) => {
           event.preventDefault();
           log.replaceChildren();
