@@ -11,6 +11,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SESSION_TURNS = 12;
 const ADDRESS_TURNS = 60;
 
+/** What a session's event stream says first: its transcript. */
+async function history(base: string, token: string): Promise<string> {
+  const res = await fetch(`${base}/webchat/api/events`, { headers: { Authorization: `Bearer ${token}` } });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event: history') || !text.endsWith('\n\n')) text += decoder.decode((await reader.read()).value, { stream: true });
+  await reader.cancel();
+  return text;
+}
+
 /** The web chat in headless Chromium, on the real application listening on a port (issue 15, item 4). */
 describe(`web chat (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
   let store: TestStore;
@@ -129,7 +140,7 @@ describe(`web chat (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     const director = await t.app.get(TicketViewers).person('demo-director-jm');
     await t.app.get(TicketCommands).addMessage(reference!, { body: 'Je vérifie dans ONDE et je reviens vers vous.', visibility: 'public', channel: 'api' }, director);
     await t.app.get(NotificationsSettle).settle();
-    await page.waitForFunction(() => [...document.querySelectorAll('.from-relais .text')].some((e) => e.textContent?.includes('Je vérifie dans ONDE')), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.from-relais .text')).some((e) => e.textContent?.includes('Je vérifie dans ONDE')), undefined, { timeout: 10_000 });
     expect(await lastReply(page)).toBe(`Claire Dubois (${reference}) : Je vérifie dans ONDE et je reviens vers vous.`.replace(' :', '\u00a0:'));
   });
 
@@ -163,17 +174,8 @@ describe(`web chat (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     expect(tokenA).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(tokenB).not.toBe(tokenA);
     // What a session's token opens is its own transcript only.
-    const history = async (token: string) => {
-      const res = await fetch(`${base}/webchat/api/events`, { headers: { Authorization: `Bearer ${token}` } });
-      const reader = res.body!.getReader();
-      let text = '';
-      while (!text.includes('event: history')) text += new TextDecoder().decode((await reader.read()).value);
-      while (!text.endsWith('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
-      await reader.cancel();
-      return text;
-    };
-    expect(await history(tokenB!)).not.toContain('alice.secret');
-    expect(await history(tokenA!)).toContain('alice.secret');
+    expect(await history(base, tokenB!)).not.toContain('alice.secret');
+    expect(await history(base, tokenA!)).toContain('alice.secret');
     // The token is stored as a digest only; the conversation's id is never accepted in its place.
     const [row] = (await t.app.get(DataSource).query("SELECT token_digest, external_id FROM webchat_sessions WHERE token_digest = encode(sha256(convert_to($1, 'UTF8')), 'hex')", [tokenA])) as { token_digest: string; external_id: string }[];
     expect(row.token_digest).not.toContain(tokenA);
@@ -287,9 +289,22 @@ describe(`web chat without demo data (${DRIVERS.database} + ${DRIVERS.queue})`, 
     expect(anonymous.body).toEqual({ token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), person: null });
   });
 
+  it('keeps a session across a restart: the page reconnects to its transcript and goes on', async () => {
+    const { token } = (await t.http.post('/webchat/api/sessions').send({}).expect(201)).body as { token: string };
+    const first = await t.http.post('/webchat/api/turns').set('Authorization', `Bearer ${token}`).send({ text: 'comment j’active mon compte ?' }).expect(200);
+    expect(first.text).toContain('profile:Guest');
+    await t.close();
+    t = await TestApp.start(store);
+    await t.app.listen(0, '127.0.0.1');
+    const events = await history((await t.app.getUrl()).replace('[::1]', '127.0.0.1'), token);
+    expect(events).toContain('comment j’active mon compte ?');
+    // The buttons offered before the restart still work.
+    const next = await t.http.post('/webchat/api/turns').set('Authorization', `Bearer ${token}`).send({ choice: 'profile:Guest' }).expect(200);
+    expect(next.text).toMatch(/event: reply[\s\S]*activ/);
+  });
+
   it('limits the sessions an address opens in an hour (a refused request opens nothing)', async () => {
-    // Sessions so far from this address: the refused demo one does not reach the count, the anonymous one does.
-    await t.http.post('/webchat/api/sessions').send({}).expect(201);
+    // Two anonymous sessions so far from this address (the refused demo one did not count): one more is allowed.
     await t.http.post('/webchat/api/sessions').send({}).expect(201);
     const refused = await t.http.post('/webchat/api/sessions').send({}).expect(429);
     expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('Trop de conversations'), requestId: expect.any(String) });
