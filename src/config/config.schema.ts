@@ -93,6 +93,14 @@ export const envSchema = z
     DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, 'a Discord snowflake (digits)').optional(),
     DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'a Discord snowflake (digits)').optional(),
     DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    WEBCHAT_FRAME_ANCESTORS: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(/[\s,]+/).filter(Boolean) : []))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'an origin such as https://ent.example.fr (scheme, host, optional port)')).max(20)),
+    WEBCHAT_SESSION_TURNS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+    WEBCHAT_ADDRESS_TURNS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    WEBCHAT_ADDRESS_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -175,6 +183,13 @@ export const envSchema = z
     discord: env.DISCORD_TOKEN
       ? { token: env.DISCORD_TOKEN, applicationId: env.DISCORD_APPLICATION_ID!, guildId: env.DISCORD_GUILD_ID ?? null, apiUrl: env.DISCORD_API_URL.replace(/\/$/, '') }
       : null,
+    // The web chat (src/bots/webchat): who may frame the widget, and how much an address or a session may send.
+    webchat: {
+      frameAncestors: env.WEBCHAT_FRAME_ANCESTORS,
+      sessionTurnsPerMinute: env.WEBCHAT_SESSION_TURNS_PER_MINUTE,
+      addressTurnsPerMinute: env.WEBCHAT_ADDRESS_TURNS_PER_MINUTE,
+      addressSessionsPerHour: env.WEBCHAT_ADDRESS_SESSIONS_PER_HOUR,
+    },
   }));
 
 export type AppConfig = z.output<typeof envSchema>;
