@@ -22,6 +22,7 @@ import { statusFromCode } from '../tickets/ticket-status';
 import { TicketViewers } from '../tickets/ticket-viewers.service';
 import { SourceChannel, TicketEntity } from '../tickets/ticket.entity';
 import { ChatOutlets, ChatReply } from './chat-outlets';
+import { maskSecrets } from '../common/secret-masking';
 import { ChatChoice, ConversationAuthor, ConversationEntity, ConversationMessageEntity } from './conversation.entity';
 import { ConversationState, DraftField, IDLE, Question, readState, TicketDraft } from './conversation-state';
 import { ConversationMessageKey, ConversationTexts } from './conversation-texts';
@@ -582,7 +583,7 @@ export class ConversationEngine {
   private async insertMessages(c: ConversationEntity, rows: TranscriptRow[]): Promise<void> {
     if (!rows.length) return;
     const now = this.clock.now();
-    await this.db.getRepository(ConversationMessageEntity).insert(rows.map((r) => ({ ...r, conversationId: c.id, createdAt: now })));
+    await this.db.getRepository(ConversationMessageEntity).insert(rows.map((r) => ({ ...r, text: maskSecrets(r.text), conversationId: c.id, createdAt: now })));
   }
 
   private say(key: ConversationMessageKey, who: Pick<Speaker, 'profile'>, context: MessageContext = {}): string {

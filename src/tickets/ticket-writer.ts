@@ -5,6 +5,7 @@ import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { MicroBatcher } from '../common/micro-batcher';
+import { maskSecrets } from '../common/secret-masking';
 import { underAdvisoryLock } from '../database/advisory-lock';
 import { Placement, queuedIn } from '../routing/routing.service';
 import { Deadline, SlaClock } from '../routing/sla/sla-clock';
@@ -66,7 +67,7 @@ export class TicketChange {
       authorName: input.authorName,
       visibility: input.visibility,
       channel: input.channel,
-      body: input.body,
+      body: maskSecrets(input.body),
       externalId: input.externalId ?? null,
       createdAt: input.createdAt ?? this.now,
     };
@@ -179,10 +180,11 @@ export class TicketChange {
     const before: SourceFields = {};
     const after: SourceFields = {};
     for (const field of ['subject', 'description', 'entCategory'] as const) {
-      if (ticket[field] === incoming[field]) continue;
+      const value = field === 'entCategory' ? incoming[field] : maskSecrets(incoming[field]);
+      if (ticket[field] === value) continue;
       Object.assign(before, { [field]: ticket[field] });
-      Object.assign(after, { [field]: incoming[field] });
-      Object.assign(ticket, { [field]: incoming[field] });
+      Object.assign(after, { [field]: value });
+      Object.assign(ticket, { [field]: value });
     }
     if (Object.keys(after).length) this.record({ type: 'updated_from_source', actor, before, after });
     // Through the status rules, so the SLA clock pauses and resumes as for any other change.
@@ -244,6 +246,9 @@ export class TicketWriter {
     actor: Actor,
     options: { referencePrefix: string; redirect?: string; idempotency?: IdempotencyRequest; within?: EntityManager },
   ): Promise<string | null> {
+    // Free text is stored masked: a secret typed by mistake never reaches a table.
+    ticket.subject = maskSecrets(ticket.subject);
+    ticket.description = maskSecrets(ticket.description);
     ticket.nextSlaCheckAt = this.nextSlaCheck(ticket);
     const request: TicketInsertRequest = {
       ticket,
