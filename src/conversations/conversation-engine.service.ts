@@ -167,7 +167,7 @@ export class ConversationEngine {
           ? await this.onTicketRequest(conversation, speaker, state, offered, turn.text ?? '')
           : await this.onText(conversation, speaker, state, offered, turn.text ?? '');
     const { id, ...changed } = conversation;
-    await this.repo().update({ id }, { ...changed, state: outcome.state, offered: outcome.said.at(-1)?.choices ?? [], updatedAt: this.clock.now() });
+    await this.repo().update({ id }, { ...changed, state: maskedState(outcome.state), offered: outcome.said.at(-1)?.choices ?? [], updatedAt: this.clock.now() });
     return this.store(conversation, outcome.said, 'relais', words);
   }
 
@@ -665,4 +665,21 @@ function subjectOf(text: string): string {
 function userMessage(error: unknown): string {
   if (error instanceof DomainError && typeof error.details?.userMessage === 'string') return error.details.userMessage;
   throw error;
+}
+
+/** The state keeps the person's words (a question, a message to add) until the next turn: stored masked like the transcript. */
+function maskedState(state: ConversationState): ConversationState {
+  const question = <Q extends { text: string }>(q: Q): Q => ({ ...q, text: maskSecrets(q.text) });
+  switch (state.kind) {
+    case 'asking_profile':
+    case 'adding':
+      return { ...state, text: maskSecrets(state.text) };
+    case 'answered':
+    case 'offering_ticket':
+      return { ...state, question: question(state.question) };
+    case 'collecting':
+      return { ...state, draft: { ...state.draft, question: question(state.draft.question) } };
+    default:
+      return state;
+  }
 }
