@@ -161,6 +161,17 @@ describe(`personal data: retention, export, erasure (${DRIVERS.database} + ${DRI
     });
   });
 
+  describe('minimisation', () => {
+    it('keeps no e-mail in the directory and no name in clear in the audit of account actions', async () => {
+      const columns = await db().query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'people'`);
+      expect(columns.map((c: { column_name: string }) => c.column_name)).not.toContain('email');
+      // Linking her chat identity wrote an audit row about her: by ENT id and login, her name only as a digest.
+      const [row] = await db().query(`SELECT target_ent_user_id, target_login, target_name FROM account_audit_log WHERE action = 'link' AND target_ent_user_id = $1 LIMIT 1`, [sophie.entUserId]);
+      expect(row).toMatchObject({ target_login: sophieLogin, target_name: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+      expect((await rowsNaming([sophie.displayName])).filter((h) => h.table === 'account_audit_log')).toEqual([]);
+    });
+  });
+
   describe('erasure', () => {
     const previewOf = () => t.http.get(`/api/v1/privacy/people/${sophie.entUserId}/erasure`).set('Authorization', eraser);
 
