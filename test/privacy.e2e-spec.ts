@@ -93,6 +93,17 @@ describe(`personal data: retention, export, erasure (${DRIVERS.database} + ${DRI
     return (text: string) => t.app.get(ConversationEngine).handle({ channel: 'webchat', conversation: identity.externalId, identity, text });
   }
 
+  async function chatSession(person: string) {
+    const identity: ChatIdentity = { channel: 'webchat', externalId: `privacy-session-${++n}` };
+    await t.app.get(DemoIdentities).link(identity, person);
+    const engine = () => t.app.get(ConversationEngine);
+    return {
+      externalId: identity.externalId,
+      say: (text: string) => engine().handle({ channel: 'webchat', conversation: identity.externalId, identity, text }),
+      pick: (choice: string) => engine().handle({ channel: 'webchat', conversation: identity.externalId, identity, choice }),
+    };
+  }
+
   const director = PEOPLE.directorJeanMoulin;
   const post = (ref: string, person: { entUserId: string }, body: string, visibility = 'public') =>
     t.http.post(`/api/v1/tickets/${ref}/messages`).set('Authorization', writer).set(as(person)).send({ body, visibility });
@@ -238,6 +249,15 @@ describe(`personal data: retention, export, erasure (${DRIVERS.database} + ${DRI
       const closed = await createTicket(t, writer, { requester: teacher, subject: 'Classe introuvable', description: 'Ma classe de CM2 a disparu.' });
       await transition(closed, director, 'close').expect(200);
       const open = await createTicket(t, writer, { requester: teacher, subject: 'Toujours ouvert', description: 'Ce ticket reste ouvert.' });
+      // A conversation that became an open ticket, and one that only asked a question.
+      const withTicket = await chatSession(teacher.entUserId);
+      await withTicket.say("ma classe de CM1 n'apparaît plus sur l'ENT depuis la rentrée");
+      await withTicket.pick('not_helped');
+      await withTicket.pick('ticket:create');
+      const idle = await chatSession(teacher.entUserId);
+      await idle.say("j'ai oublié mon mot de passe de l'ENT");
+      const conversationExists = async (externalId: string) => (await db().query(`SELECT count(*)::int AS n FROM conversations WHERE external_id = $1`, [externalId]))[0].n === 1;
+      expect((await db().query(`SELECT count(*)::int AS n FROM tickets t JOIN conversations c ON t.requester_conversation = c.id::text WHERE c.external_id = $1 AND t.status <> 4`, [withTicket.externalId]))[0].n).toBe(1);
       const retention = t.app.get(Retention);
       const state = async (ref: string) => (await db().query(`SELECT requester_name, subject, anonymised_at FROM tickets WHERE reference = $1`, [ref]))[0];
 
@@ -260,6 +280,8 @@ describe(`personal data: retention, export, erasure (${DRIVERS.database} + ${DRI
       expect(after).toMatchObject({ requester_name: '[anonyme]', subject: '[contenu anonymisé]' });
       expect(after.anonymised_at).not.toBeNull();
       expect((await state(open)).requester_name).toBe(teacher.displayName);
+      expect(await conversationExists(idle.externalId)).toBe(false);
+      expect(await conversationExists(withTicket.externalId)).toBe(true);
       expect(await db().query(`SELECT count(*)::int AS n FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.reference = $1 AND m.body LIKE '%CM2%'`, [closed])).toEqual([{ n: 0 }]);
       const [{ n: runs }] = await db().query(`SELECT count(*)::int AS n FROM privacy_tasks WHERE kind = 'retention'`);
       expect(runs).toBeGreaterThan(0);

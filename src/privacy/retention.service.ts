@@ -68,7 +68,8 @@ export class Retention implements OnApplicationBootstrap, OnApplicationShutdown 
     const cutoff = this.cutoff(now);
     const [row]: { tickets: number; conversations: number; kb_answers: number; notifications: number }[] = await this.db.query(
       `SELECT (SELECT count(*)::int FROM tickets WHERE status = $2 AND anonymised_at IS NULL AND updated_at < $1) AS tickets,
-              (SELECT count(*)::int FROM conversations WHERE updated_at < $1) AS conversations,
+              (SELECT count(*)::int FROM conversations c WHERE c.updated_at < $1
+                 AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.requester_conversation = c.id::text AND t.anonymised_at IS NULL AND (t.status <> $2 OR t.updated_at >= $1))) AS conversations,
               (SELECT count(*)::int FROM kb_answers WHERE school_structure_id IS NOT NULL AND created_at < $1) AS kb_answers,
               (SELECT count(*)::int FROM outbox WHERE state IN ('delivered', 'dead') AND created_at < $1) AS notifications`,
       [cutoff, CLOSED],
@@ -107,7 +108,12 @@ export class Retention implements OnApplicationBootstrap, OnApplicationShutdown 
       tickets += (await this.tickets.anonymiseTickets(m, ids, { person: ANONYMISED_PERSON, text: ANONYMISED_TEXT }, now)).tickets;
       if (ids.length < BATCH) break;
     }
-    const conversations = await count(`DELETE FROM conversations WHERE updated_at < $1`, [cutoff]);
+    // A conversation an open ticket still answers into stays until that ticket is closed and its year is over.
+    const conversations = await count(
+      `DELETE FROM conversations c WHERE c.updated_at < $1
+         AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.requester_conversation = c.id::text AND t.anonymised_at IS NULL AND (t.status <> $2 OR t.updated_at >= $1))`,
+      [cutoff, CLOSED],
+    );
     const kbAnswers = await count(`UPDATE kb_answers SET school_structure_id = NULL WHERE school_structure_id IS NOT NULL AND created_at < $1`, [cutoff]);
     const notifications = await count(`DELETE FROM outbox WHERE state IN ('delivered', 'dead') AND created_at < $1`, [cutoff]);
     return { tickets, conversations, kbAnswers, notifications };
