@@ -288,14 +288,34 @@ describe(`personal data: retention, export, erasure (${DRIVERS.database} + ${DRI
       expect((await retention.report(endOfSchoolYear)).due.tickets).toBe(0);
     });
 
-    it('says through npm run privacy:report what the next run would do', async () => {
-      // The embedded database is one process at a time: the command runs once the service is gone.
+    it('says through npm run privacy:report what the next run would do; exports and erases through the CLI', async () => {
+      const teacher = PEOPLE.teacher;
+      const own: { id: string }[] = await db().query(`SELECT id FROM tickets WHERE requester_ent_id = $1`, [teacher.entUserId]);
+      // The embedded database is one process at a time: the commands run once the service is gone.
       await t.close();
-      const result = spawnSync(process.execPath, [CLI, 'report'], { cwd: ROOT, env: { ...process.env, ...store.env }, encoding: 'utf8' });
-      expect(result.status).toBe(0);
-      const report = JSON.parse(result.stdout);
-      expect(report).toMatchObject({ rule: { kind: 'school_year', endsOn: '08-31' }, timeZone: 'Europe/Paris', due: { tickets: expect.any(Number) } });
+      const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...store.env }, encoding: 'utf8' });
+      const report = cli('report');
+      expect(report.status).toBe(0);
+      expect(JSON.parse(report.stdout)).toMatchObject({ rule: { kind: 'school_year', endsOn: '08-31' }, timeZone: 'Europe/Paris', due: { tickets: 0 } });
+
+      const exported = cli('export', teacher.entUserId);
+      expect(exported.status).toBe(0);
+      const ids = JSON.parse(exported.stdout).records.tickets.map((r: { id: string }) => r.id);
+      expect(ids).toEqual(expect.arrayContaining(own.map((r) => r.id)));
+
+      const preview = cli('erase', teacher.entUserId);
+      expect(preview.status).toBe(0);
+      const { confirmation } = JSON.parse(preview.stdout);
+      expect(cli('erase', teacher.entUserId, '--confirm', '0'.repeat(32)).status).toBe(1);
+      const erased = cli('erase', teacher.entUserId, '--confirm', confirmation, '--by', 'dpo');
+      expect(erased.status).toBe(0);
+      expect(JSON.parse(erased.stdout).counts.people).toBe(1);
+      expect(cli('export', 'a b').status).toBe(2);
+
       t = await TestApp.start(store);
+      const [task] = await db().query(`SELECT requested_by FROM privacy_tasks WHERE kind = 'erasure' AND requested_by LIKE 'cli:%'`);
+      expect(task.requested_by).toBe('cli:dpo');
+      expect((await rowsNaming([teacher.entUserId, teacher.displayName])).filter((h) => h.table !== 'account_audit_log')).toEqual([]);
     });
   });
 });
