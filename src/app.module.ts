@@ -1,3 +1,4 @@
+import { PrivacyModule } from './privacy/privacy.module';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -40,6 +41,7 @@ export class AppModule {
         EntModule,
         AdminActionsModule,
         ConversationsModule,
+        PrivacyModule,
         DiscordModule,
         WebchatModule,
         ZendeskModule.register(config.zendesk.basePath),

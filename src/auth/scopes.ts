@@ -9,6 +9,8 @@ export const SCOPES = {
   'accounts:act': 'run guarded ENT account actions (renewal code, block, unblock, reset, approvals) for the person the call acts for (with act_as: X-On-Behalf-Of or X-Chat-Identity)',
   'accounts:link': 'create one-time links between chat identities and ENT accounts, list and remove them',
   'accounts:audit': 'read the audit log of account actions',
+  'privacy:export': 'export every record that names one person (the right of access), as one JSON document',
+  'privacy:erase': 'preview and run the erasure of one person (the right to erasure); final, recorded without personal data',
   'ent:escalate': "the ENT support module's Zendesk connector: escalate tickets to Relais and follow them (the Zendesk-compatible routes only)",
 } as const;
 

@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'ATTACHMENT_NOT_FOUND'
   | 'ATTACHMENT_TYPE_REFUSED'
   | 'UPLOAD_NOT_FOUND'
+  | 'PERSON_NOT_FOUND'
+  | 'ERASURE_PREVIEW_OUTDATED'
   // The HTTP layer's own refusals (src/common/http): requests it cannot read.
   | 'NOT_FOUND'
   | 'MALFORMED_REQUEST'
@@ -91,6 +93,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'APPROVAL_NOT_FOUND':
     case 'LINK_INVALID':
     case 'ATTACHMENT_NOT_FOUND':
+    case 'PERSON_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
     case 'REQUEST_TIMEOUT':
@@ -101,6 +104,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'CONFIRMATION_USED':
     case 'APPROVAL_DECIDED':
     case 'LINK_USED':
+    case 'ERASURE_PREVIEW_OUTDATED':
       return 409;
     case 'CONFIRMATION_EXPIRED':
     case 'LINK_EXPIRED':

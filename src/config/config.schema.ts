@@ -101,6 +101,16 @@ export const envSchema = z
     WEBCHAT_SESSION_TURNS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
     WEBCHAT_ADDRESS_TURNS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     WEBCHAT_ADDRESS_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+    PRIVACY_SCHOOL_YEAR_END: z
+      .string()
+      .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a month and day, MM-DD (08-31: the 31st of August)')
+      .default('08-31'),
+    PRIVACY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+    PRIVACY_TIME_ZONE: z
+      .string()
+      .refine((zone) => { try { new Intl.DateTimeFormat('fr-FR', { timeZone: zone }); return true; } catch { return false; } }, 'an IANA time zone such as Europe/Paris')
+      .default('Europe/Paris'),
+    PRIVACY_SWEEP_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -178,6 +188,14 @@ export const envSchema = z
       // Without a list of types, the intake's own (documents, images, archives).
       attachments: { maxBytes: env.ZENDESK_ATTACHMENT_MAX_BYTES, types: env.ZENDESK_ATTACHMENT_TYPES ?? null },
       exportPageSize: env.ZENDESK_EXPORT_PAGE_SIZE,
+    },
+    // Retention (src/privacy): records go at the end of the school year after their last activity, or after a number of days.
+    privacy: {
+      retention: env.PRIVACY_RETENTION_DAYS
+        ? ({ kind: 'days', days: env.PRIVACY_RETENTION_DAYS } as const)
+        : ({ kind: 'school_year', endsOn: env.PRIVACY_SCHOOL_YEAR_END } as const),
+      timeZone: env.PRIVACY_TIME_ZONE,
+      sweepMs: env.PRIVACY_SWEEP_SECONDS * 1000,
     },
     // The Discord bot (src/bots/discord): off without a token.
     discord: env.DISCORD_TOKEN

@@ -22,6 +22,7 @@ import { statusFromCode } from '../tickets/ticket-status';
 import { TicketViewers } from '../tickets/ticket-viewers.service';
 import { SourceChannel, TicketEntity } from '../tickets/ticket.entity';
 import { ChatOutlets, ChatReply } from './chat-outlets';
+import { maskSecrets } from '../common/secret-masking';
 import { ChatChoice, ConversationAuthor, ConversationEntity, ConversationMessageEntity } from './conversation.entity';
 import { ConversationState, DraftField, IDLE, Question, readState, TicketDraft } from './conversation-state';
 import { ConversationMessageKey, ConversationTexts } from './conversation-texts';
@@ -166,7 +167,7 @@ export class ConversationEngine {
           ? await this.onTicketRequest(conversation, speaker, state, offered, turn.text ?? '')
           : await this.onText(conversation, speaker, state, offered, turn.text ?? '');
     const { id, ...changed } = conversation;
-    await this.repo().update({ id }, { ...changed, state: outcome.state, offered: outcome.said.at(-1)?.choices ?? [], updatedAt: this.clock.now() });
+    await this.repo().update({ id }, { ...changed, state: maskedState(outcome.state), offered: outcome.said.at(-1)?.choices ?? [], updatedAt: this.clock.now() });
     return this.store(conversation, outcome.said, 'relais', words);
   }
 
@@ -582,7 +583,7 @@ export class ConversationEngine {
   private async insertMessages(c: ConversationEntity, rows: TranscriptRow[]): Promise<void> {
     if (!rows.length) return;
     const now = this.clock.now();
-    await this.db.getRepository(ConversationMessageEntity).insert(rows.map((r) => ({ ...r, conversationId: c.id, createdAt: now })));
+    await this.db.getRepository(ConversationMessageEntity).insert(rows.map((r) => ({ ...r, text: maskSecrets(r.text), conversationId: c.id, createdAt: now })));
   }
 
   private say(key: ConversationMessageKey, who: Pick<Speaker, 'profile'>, context: MessageContext = {}): string {
@@ -664,4 +665,21 @@ function subjectOf(text: string): string {
 function userMessage(error: unknown): string {
   if (error instanceof DomainError && typeof error.details?.userMessage === 'string') return error.details.userMessage;
   throw error;
+}
+
+/** The state keeps the person's words (a question, a message to add) until the next turn: stored masked like the transcript. */
+function maskedState(state: ConversationState): ConversationState {
+  const question = <Q extends { text: string }>(q: Q): Q => ({ ...q, text: maskSecrets(q.text) });
+  switch (state.kind) {
+    case 'asking_profile':
+    case 'adding':
+      return { ...state, text: maskSecrets(state.text) };
+    case 'answered':
+    case 'offering_ticket':
+      return { ...state, question: question(state.question) };
+    case 'collecting':
+      return { ...state, draft: { ...state.draft, question: question(state.draft.question) } };
+    default:
+      return state;
+  }
 }

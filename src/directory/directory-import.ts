@@ -52,6 +52,7 @@ export const directoryFileSchema = z
             login: text(128).optional(),
             displayName: text(),
             profile: z.enum(PROFILES).optional(),
+            // Accepted from the académie's export but not kept: nothing in Relais writes to people by e-mail.
             email: z.email().optional(),
             slackUserId: text(64).optional(),
             discordUserId: text(64).optional(),
@@ -139,12 +140,12 @@ export async function importDirectory(m: EntityManager, file: DirectoryFile): Pr
   let roles = 0;
   for (const p of file.people) {
     const personId = await upsert(
-      `INSERT INTO people (id, ent_user_id, login, display_name, profile, email, slack_user_id, discord_user_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO people (id, ent_user_id, login, display_name, profile, slack_user_id, discord_user_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (ent_user_id) DO UPDATE SET login = EXCLUDED.login, display_name = EXCLUDED.display_name,
-         profile = EXCLUDED.profile, email = EXCLUDED.email, slack_user_id = EXCLUDED.slack_user_id,
+         profile = EXCLUDED.profile, slack_user_id = EXCLUDED.slack_user_id,
          discord_user_id = EXCLUDED.discord_user_id RETURNING id`,
-      [randomUUID(), p.entUserId, p.login ?? null, p.displayName, p.profile ?? null, p.email ?? null, p.slackUserId ?? null, p.discordUserId ?? null],
+      [randomUUID(), p.entUserId, p.login ?? null, p.displayName, p.profile ?? null, p.slackUserId ?? null, p.discordUserId ?? null],
     );
     await m.query(`DELETE FROM person_roles WHERE person_id = $1`, [personId]);
     for (const r of p.roles) {

@@ -40,7 +40,6 @@ export class PersonEntity {
   @Column('text', { nullable: true }) login: string | null;
   @Column('text', { name: 'display_name' }) displayName: string;
   @Column('text', { nullable: true }) profile: Profile | null;
-  @Column('text', { nullable: true }) email: string | null;
   @Column('text', { name: 'slack_user_id', nullable: true }) slackUserId: string | null;
   @Column('text', { name: 'discord_user_id', nullable: true }) discordUserId: string | null;
 }

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { MicroBatcher } from '../common/micro-batcher';
+import { maskSecrets } from '../common/secret-masking';
 import { underAdvisoryLock } from '../database/advisory-lock';
 import { Placement, queuedIn } from '../routing/routing.service';
 import { Deadline, SlaClock } from '../routing/sla/sla-clock';
@@ -38,6 +39,27 @@ export interface IdempotencyRequest {
 
 type Where = { reference: string } | { id: string };
 
+/** What anonymised tickets say instead of the person and their words. */
+export interface AnonymisationPlaceholder {
+  person: string;
+  text: string;
+}
+
+export interface AnonymisedCounts {
+  tickets: number;
+  messages: number;
+  events: number;
+  attachments: number;
+}
+
+/** The requester id of an anonymised ticket (the column is required). */
+export const ANONYMOUS_ID = 'anonyme';
+
+/** `text` matched literally inside a PostgreSQL regular expression. */
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
  * One change to one ticket, inside its transaction, on the locked row: the
  * only way tickets, their messages and their events are changed. Every method
@@ -66,7 +88,7 @@ export class TicketChange {
       authorName: input.authorName,
       visibility: input.visibility,
       channel: input.channel,
-      body: input.body,
+      body: maskSecrets(input.body),
       externalId: input.externalId ?? null,
       createdAt: input.createdAt ?? this.now,
     };
@@ -179,10 +201,11 @@ export class TicketChange {
     const before: SourceFields = {};
     const after: SourceFields = {};
     for (const field of ['subject', 'description', 'entCategory'] as const) {
-      if (ticket[field] === incoming[field]) continue;
+      const value = field === 'entCategory' ? incoming[field] : maskSecrets(incoming[field]);
+      if (ticket[field] === value) continue;
       Object.assign(before, { [field]: ticket[field] });
-      Object.assign(after, { [field]: incoming[field] });
-      Object.assign(ticket, { [field]: incoming[field] });
+      Object.assign(after, { [field]: value });
+      Object.assign(ticket, { [field]: value });
     }
     if (Object.keys(after).length) this.record({ type: 'updated_from_source', actor, before, after });
     // Through the status rules, so the SLA clock pauses and resumes as for any other change.
@@ -244,6 +267,9 @@ export class TicketWriter {
     actor: Actor,
     options: { referencePrefix: string; redirect?: string; idempotency?: IdempotencyRequest; within?: EntityManager },
   ): Promise<string | null> {
+    // Free text is stored masked: a secret typed by mistake never reaches a table.
+    ticket.subject = maskSecrets(ticket.subject);
+    ticket.description = maskSecrets(ticket.description);
     ticket.nextSlaCheckAt = this.nextSlaCheck(ticket);
     const request: TicketInsertRequest = {
       ticket,
@@ -359,6 +385,85 @@ export class TicketWriter {
   async purgeIdempotencyKeys(olderThan: Date): Promise<void> {
     // One replica at a time: the others find the lock taken and skip this round.
     await underAdvisoryLock(this.db, 'tickets.purge_idempotency_keys', (m) => m.delete(IdempotencyKeyEntity, { createdAt: LessThan(olderThan) }).then(() => undefined));
+  }
+
+  /**
+   * Removes the personal data of whole tickets (retention, or the requester's
+   * erasure), in `m`'s transaction: requester, assignee, subject, description,
+   * message authors and bodies, event actors and the free text events carry,
+   * attachments' names and contents. What the statistics need stays (intent,
+   * tier, school, statuses, dates). The history keeps every event: the only
+   * path that rewrites it, under the trigger's `relais.privacy` flag.
+   */
+  async anonymiseTickets(m: EntityManager, ticketIds: string[], placeholder: AnonymisationPlaceholder, now: Date): Promise<AnonymisedCounts> {
+    if (!ticketIds.length) return { tickets: 0, messages: 0, events: 0, attachments: 0 };
+    await m.query(`SELECT set_config('relais.privacy', 'anonymise', true)`);
+    const count = async (sql: string, params: unknown[]) => Number((await m.query(`WITH changed AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM changed`, params))[0].n);
+    const messages = await count(
+      `UPDATE ticket_messages SET author_id = CASE WHEN author_id = 'relais' THEN author_id ELSE $2 END,
+         author_name = CASE WHEN author_id = 'relais' THEN author_name ELSE $3 END, body = $4
+        WHERE ticket_id = ANY($1::uuid[])`,
+      [ticketIds, ANONYMOUS_ID, placeholder.person, placeholder.text],
+    );
+    const events = await count(
+      `UPDATE ticket_events SET actor_id = CASE WHEN actor_kind = 'system' THEN actor_id ELSE $2 END,
+         actor_name = CASE WHEN actor_kind = 'system' THEN actor_name ELSE $3 END,
+         before = before - 'subject' - 'description' - 'assigneeName',
+         after = after - 'subject' - 'description' - 'assigneeName'
+        WHERE ticket_id = ANY($1::uuid[])`,
+      [ticketIds, ANONYMOUS_ID, placeholder.person],
+    );
+    const attachments = await count(
+      `UPDATE ticket_attachments SET file_name = 'fichier', content = ''::bytea, size = 0 WHERE ticket_id = ANY($1::uuid[])`,
+      [ticketIds],
+    );
+    const tickets = await count(
+      `UPDATE tickets SET requester_ent_id = $2, requester_login = NULL, requester_name = $3, requester_conversation = NULL,
+         assignee_id = CASE WHEN assignee_id IS NULL THEN NULL ELSE $2 END, assignee_name = NULL,
+         subject = $4, description = $4, anonymised_at = $5
+        WHERE id = ANY($1::uuid[])`,
+      [ticketIds, ANONYMOUS_ID, placeholder.person, placeholder.text, now],
+    );
+    return { tickets, messages, events, attachments };
+  }
+
+  /**
+   * Replaces, in tickets that are not the person's own, every mention of
+   * them (`needles`: names, logins, ids; case-insensitive) by the placeholder:
+   * those tickets keep their whole history, without the person. In `m`'s transaction.
+   */
+  async replaceMentions(m: EntityManager, needles: string[], placeholder: string): Promise<AnonymisedCounts> {
+    const patterns = needles.filter((n) => n.trim().length >= 3).map(escapeRegex);
+    const counts: AnonymisedCounts = { tickets: 0, messages: 0, events: 0, attachments: 0 };
+    if (!patterns.length) return counts;
+    await m.query(`SELECT set_config('relais.privacy', 'anonymise', true)`);
+    const pattern = patterns.join('|');
+    // The same names as they appear inside JSON strings (a quote or a backslash escaped).
+    const jsonPattern = needles.filter((n) => n.trim().length >= 3).map((n) => escapeRegex(JSON.stringify(n).slice(1, -1))).join('|');
+    const count = async (sql: string, params: unknown[]) => Number((await m.query(`WITH changed AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM changed`, params))[0].n);
+    const r = (column: string) => `regexp_replace(${column}, $1, $2, 'gi')`;
+    counts.tickets = await count(
+      `UPDATE tickets SET subject = ${r('subject')}, description = ${r('description')}, requester_name = ${r('requester_name')},
+         assignee_id = ${r('assignee_id')}, assignee_name = ${r('assignee_name')}, requester_login = ${r('requester_login')}
+        WHERE subject ~* $1 OR description ~* $1 OR requester_name ~* $1 OR assignee_id ~* $1 OR assignee_name ~* $1 OR requester_login ~* $1`,
+      [pattern, placeholder],
+    );
+    counts.messages = await count(
+      `UPDATE ticket_messages SET body = ${r('body')}, author_id = ${r('author_id')}, author_name = ${r('author_name')}
+        WHERE body ~* $1 OR author_id ~* $1 OR author_name ~* $1`,
+      [pattern, placeholder],
+    );
+    counts.events = await count(
+      `UPDATE ticket_events SET actor_id = regexp_replace(actor_id, $1, $2, 'gi'), actor_name = regexp_replace(actor_name, $1, $2, 'gi'),
+         before = regexp_replace(before::text, $3, $2, 'gi')::jsonb, after = regexp_replace(after::text, $3, $2, 'gi')::jsonb
+        WHERE actor_id ~* $1 OR actor_name ~* $1 OR before::text ~* $3 OR after::text ~* $3`,
+      [pattern, placeholder, jsonPattern],
+    );
+    counts.attachments = await count(
+      `UPDATE ticket_attachments SET file_name = regexp_replace(file_name, $1, $2, 'gi') WHERE file_name ~* $1`,
+      [pattern, placeholder],
+    );
+    return counts;
   }
 
   private nextSlaCheck(ticket: TicketEntity): Date | null {

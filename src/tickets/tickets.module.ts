@@ -1,3 +1,4 @@
+import { TicketPrivacy } from './ticket-privacy.service';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
@@ -35,7 +36,7 @@ import { TicketsController } from './tickets.controller';
     RoutingModule,
   ],
   controllers: [TicketsController, EscalationsController],
-  providers: [TicketWriter, TicketCreation, TicketCommands, TicketQueries, TicketViewers, TicketSources, TicketEventFeed, SlaWatcher, IdempotencyPurge],
-  exports: [TicketCreation, TicketCommands, TicketQueries, TicketViewers, TicketSources, TicketEventFeed],
+  providers: [TicketWriter, TicketPrivacy, TicketCreation, TicketCommands, TicketQueries, TicketViewers, TicketSources, TicketEventFeed, SlaWatcher, IdempotencyPurge],
+  exports: [TicketPrivacy, TicketCreation, TicketCommands, TicketQueries, TicketViewers, TicketSources, TicketEventFeed],
 })
 export class TicketsModule {}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, MoreThanOrEqual } from 'typeorm';
@@ -19,6 +20,15 @@ export interface AuditInput {
 const PAGE = 500;
 
 /**
+ * A name as the audit keeps it (minimisation, issue 18): a SHA-256 salted with
+ * the previous row's hash, so a row confirms a name an auditor is given
+ * without showing it, and the same name differs from row to row.
+ */
+export function nameDigest(salt: string, name: string | null): string | null {
+  return name === null ? null : `sha256:${createHash('sha256').update(`${salt}:${name}`).digest('hex')}`;
+}
+
+/**
  * The only writer of the audit log. Appends run one at a time (the head row is
  * locked), so sequence numbers have no gaps and each row hashes its predecessor.
  */
@@ -37,12 +47,13 @@ export class AuditLogService {
         at: this.clock.now(),
         actorKey: input.actor.key,
         actorEntUserId: input.actor.entUserId,
-        actorName: input.actor.name,
+        // The audit needs who and which account (ENT ids, login), not names: see nameDigest.
+        actorName: nameDigest(head.hash, input.actor.name),
         channel: input.actor.channel,
         action: input.action,
         targetEntUserId: input.target?.entUserId ?? null,
         targetLogin: input.target?.login ?? null,
-        targetName: input.target?.name ?? null,
+        targetName: nameDigest(head.hash, input.target?.name ?? null),
         outcome: input.outcome,
         reason: input.reason ?? null,
         details: input.details ?? {},
