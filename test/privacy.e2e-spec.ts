@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ChatIdentity } from '../src/admin-actions/actor';
+import { WebchatSessions } from '../src/bots/webchat/webchat-sessions.service';
 import { ConversationEngine } from '../src/conversations/conversation-engine.service';
 import { DemoIdentities } from '../src/demo/demo-identities.service';
 import { Retention } from '../src/privacy/retention.service';
@@ -206,8 +207,10 @@ describe(`personal data: retention, export, erasure (${DRIVERS.database} + ${DRI
 
     it('lists what goes first, then leaves no row naming the person but the kept audit, and keeps other tickets whole', async () => {
       const leaBefore = await leaTicketState();
+      // She also chatted on the web chat's demo page, as herself.
+      await t.app.get(WebchatSessions).open('203.0.113.9', sophie.entUserId);
       const preview = (await previewOf().expect(200)).body;
-      expect(preview.remove).toMatchObject({ people: 1, chat_links: expect.any(Number), conversations: expect.any(Number) });
+      expect(preview.remove).toMatchObject({ people: 1, chat_links: expect.any(Number), conversations: expect.any(Number), webchat_sessions: 1 });
       expect(preview.anonymise.tickets).toBeGreaterThanOrEqual(3);
       expect(preview.keep.account_audit_log).toBeGreaterThan(0);
 

@@ -42,6 +42,7 @@ const PERSONAL_TABLES: { table: string; link: string; omit?: string[] }[] = [
   { table: 'account_action_usage', link: `false` },
   { table: 'account_audit_log', link: `t.actor_ent_user_id = $1 OR t.target_ent_user_id = $1 OR t.target_login = ANY($2::text[])` },
   { table: 'api_keys', link: `t.person_ent_id = $1`, omit: ['secret_hash'] },
+  { table: 'webchat_sessions', link: `t.external_id = ANY($3::text[]) OR t.demo_person = $1 OR t.demo_person = ANY($2::text[])`, omit: ['token_digest'] },
 ];
 
 /** What an erasure does to each table's rows of the person. */
@@ -64,6 +65,7 @@ const ERASURE_ACTION: Record<string, 'remove' | 'anonymise' | 'keep'> = {
   // The audit of account actions is the académie's proof of who did what to which account: kept (RGPD art. 17.3 b and e).
   account_audit_log: 'keep',
   api_keys: 'anonymise',
+  webchat_sessions: 'remove',
 };
 
 export interface PersonalDataExport {
@@ -195,6 +197,7 @@ export class PersonalData {
       add('account_action_usage', await run(`DELETE FROM account_action_usage WHERE to_jsonb(account_action_usage)::text ~* $1`, [jsonMention]));
       // A personal key of an erased person acts for nobody: revoked, its link to them cut.
       add('api_keys', await run(`UPDATE api_keys SET person_ent_id = NULL, revoked_at = COALESCE(revoked_at, $2) WHERE person_ent_id = $1`, [entUserId, now]));
+      add('webchat_sessions', await run(`DELETE FROM webchat_sessions WHERE external_id = ANY($1::text[]) OR demo_person = ANY($2::text[]) OR to_jsonb(webchat_sessions)::text ~* $3`, [chatIds, needles, jsonMention]));
       add('people', await run(`DELETE FROM people WHERE ent_user_id = $1`, [entUserId]));
 
       const taskId = randomUUID();

@@ -114,6 +114,8 @@ export class Retention implements OnApplicationBootstrap, OnApplicationShutdown 
          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.requester_conversation = c.id::text AND t.anonymised_at IS NULL AND (t.status <> $2 OR t.updated_at >= $1))`,
       [cutoff, CLOSED],
     );
+    // A web chat session without its conversation leads nowhere: it goes too.
+    await count(`DELETE FROM webchat_sessions s WHERE s.created_at < $1 AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.external_id = s.external_id)`, [cutoff]);
     const kbAnswers = await count(`UPDATE kb_answers SET school_structure_id = NULL WHERE school_structure_id IS NOT NULL AND created_at < $1`, [cutoff]);
     const notifications = await count(`DELETE FROM outbox WHERE state IN ('delivered', 'dead') AND created_at < $1`, [cutoff]);
     return { tickets, conversations, kbAnswers, notifications };
