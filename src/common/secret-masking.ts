@@ -16,16 +16,21 @@ const RENEWAL_CODE = /(?<![\p{L}\p{N}_-])(?=[a-z2-9]*[2-9])(?=[a-z2-9]*[a-z])[ab
 // A password-like word anywhere: lower and upper case letters, a digit and a symbol, eight characters or more.
 const PASSWORD_LIKE = /(?<!\S)(?=\S*\p{Ll})(?=\S*\p{Lu})(?=\S*\p{N})(?=\S*[^\p{L}\p{N}\s])[^\s«»"“”]{8,64}(?<![.,;:!?)\]])/gu;
 
-function looksSecret(token: string, announcedBy: string): boolean {
-  if (/[:=]\s*[«"'“]?\s*$/u.test(announcedBy)) return true;
-  return /\p{N}/u.test(token) || /[^\p{L}\p{N}.!?]/u.test(token) || /.\p{Lu}/u.test(token);
+/** A plain lower-case word, hyphens and apostrophes allowed: « demande-le », « l’enseignant ». */
+const PLAIN_WORD = /^[\p{Ll}]+(?:[-'’][\p{Ll}]+)*$/u;
+
+function looksSecret(token: string, announcedBy: string, rest: string): boolean {
+  const shaped = /\p{N}/u.test(token) || /[^\p{L}\p{N}.!?]/u.test(token) || /.\p{Lu}/u.test(token);
+  if (!/[:=]\s*[«"'“]?\s*$/u.test(announcedBy)) return shaped;
+  // After « : », a plain word that the sentence goes on from is prose (« le code : demande-le à ta maîtresse »); alone, it is the secret.
+  return !PLAIN_WORD.test(token) || /^\s*(?:$|[.,;!?\n])/u.test(rest);
 }
 
 /** `text` with every secret it holds replaced by « [masqué] »; text without one comes back unchanged (the same string). */
 export function maskSecrets(text: string): string {
   if (!text) return text;
-  let masked = text.replace(ANNOUNCED, (whole, announcedBy: string, token: string) => {
-    if (token === MASKED_SECRET || !looksSecret(token, announcedBy)) return whole;
+  let masked = text.replace(ANNOUNCED, (whole: string, announcedBy: string, token: string, offset: number) => {
+    if (token === MASKED_SECRET || !looksSecret(token, announcedBy, text.slice(offset + whole.length))) return whole;
     // A final full stop ends the sentence; anything else may be part of the secret, so it goes with it.
     return announcedBy + MASKED_SECRET + (token.endsWith('.') ? '.' : '');
   });
