@@ -214,7 +214,7 @@ export class ChaosRig {
       const [{ unfinished, pending }] = await this.query<{ unfinished: number; pending: number }>(`
         SELECT (SELECT count(*)::int FROM tickets t WHERE t.subject LIKE '${CHAOS_SUBJECT} %' AND NOT EXISTS (
                   SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'sla_breached' AND e.after->>'tier' = $1)) AS unfinished,
-               (SELECT count(*)::int FROM outbox WHERE state <> 'delivered') AS pending`, [LADDER[LADDER.length - 1]]);
+               (SELECT count(*)::int FROM outbox WHERE state = 'pending') AS pending`, [LADDER[LADDER.length - 1]]);
       if ((unfinished === 0 && pending === 0) || performance.now() - started > timeoutMs) return performance.now() - started;
       await new Promise((r) => setTimeout(r, 250));
     }
