@@ -55,6 +55,7 @@ export const envSchema = z
       .pipe(z.array(z.iso.date())),
     SLA_SWEEP_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     SLA_CLAIM_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+    SLA_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5_000),
     OUTBOX_LEASE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
@@ -148,7 +149,7 @@ export const envSchema = z
     tickets: { referencePrefix: env.TICKET_REFERENCE_PREFIX },
     entIntake: { secret: env.ENT_INTAKE_SECRET, maxAgeSeconds: env.ENT_INTAKE_MAX_AGE_SECONDS },
     apiKeys: { cacheSeconds: env.API_KEY_CACHE_SECONDS },
-    routing: { rulesFile: env.ROUTING_RULES_FILE, extraHolidays: env.SLA_HOLIDAYS, slaSweepMs: env.SLA_SWEEP_SECONDS * 1000, slaClaimMs: env.SLA_CLAIM_SECONDS * 1000 },
+    routing: { rulesFile: env.ROUTING_RULES_FILE, extraHolidays: env.SLA_HOLIDAYS, slaSweepMs: env.SLA_SWEEP_SECONDS * 1000, slaClaimMs: env.SLA_CLAIM_SECONDS * 1000, slaSweepConcurrency: env.SLA_SWEEP_CONCURRENCY },
     outbox: {
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: env.OUTBOX_RETRY_BASE_MS,

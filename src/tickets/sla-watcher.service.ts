@@ -26,6 +26,8 @@ export class SlaWatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly task: PeriodicTask;
   /** A claimed check not done by then (a crashed watcher) is free for another. */
   private readonly claimMs: number;
+  /** Checks handled at once: one after the other, a watcher fell behind a stream of tickets and reached reminders only after their deadline. */
+  private readonly concurrency: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -38,6 +40,8 @@ export class SlaWatcher implements OnApplicationBootstrap, OnApplicationShutdown
   ) {
     this.task = new PeriodicTask('sla.sweep', config.routing.slaSweepMs, () => this.sweep(), logger);
     this.claimMs = config.routing.slaClaimMs;
+    // The embedded database is a single session: checks would only queue behind each other.
+    this.concurrency = config.database.kind === 'postgres' ? config.routing.slaSweepConcurrency : 1;
   }
 
   onApplicationBootstrap(): void {
@@ -52,11 +56,16 @@ export class SlaWatcher implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       const now = this.clock.now();
       const ids = await this.writer.claimDueSlaChecks(now, new Date(now.getTime() + this.claimMs), BATCH);
-      for (const id of ids) {
-        await this.check(id).catch((error: unknown) =>
-          this.logger.event('error', 'sla.check_failed', { ticketId: id, error: error instanceof Error ? error.message : String(error) }, 'SlaWatcher'),
-        );
-      }
+      // Each check locks only its own ticket: a few workers share the claimed batch.
+      const queue = [...ids];
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          await this.check(id).catch((error: unknown) =>
+            this.logger.event('error', 'sla.check_failed', { ticketId: id, error: error instanceof Error ? error.message : String(error) }, 'SlaWatcher'),
+          );
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, ids.length) }, worker));
       if (ids.length < BATCH) return;
     }
   }

@@ -22,6 +22,7 @@ export class RedisServer {
   async restart(): Promise<void> {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused while it starts: the loop below tries again
     try {
       for (let attempt = 0; ; attempt++) {
         try {
