@@ -15,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { AdminActionsModule } from './admin-actions/admin-actions.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { DiscordModule } from './bots/discord/discord.module';
+import { SlackModule } from './bots/slack/slack.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
@@ -40,6 +41,7 @@ export class AppModule {
         AdminActionsModule,
         ConversationsModule,
         DiscordModule,
+        SlackModule,
         ZendeskModule.register(config.zendesk.basePath),
         DemoModule,
         ...(options.modules ?? []),

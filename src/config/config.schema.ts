@@ -5,7 +5,7 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables whose values must never appear in logs or error messages. */
-export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY', 'DISCORD_TOKEN'] as const;
+export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY', 'DISCORD_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'] as const;
 
 /** A 256-bit key written in base64 (`openssl rand -base64 32`). */
 const base64Key = z
@@ -93,6 +93,10 @@ export const envSchema = z
     DISCORD_APPLICATION_ID: z.string().regex(/^\d{5,25}$/, 'a Discord snowflake (digits)').optional(),
     DISCORD_GUILD_ID: z.string().regex(/^\d{5,25}$/, 'a Discord snowflake (digits)').optional(),
     DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-[\w-]+$/, 'a bot token (xoxb-…)').optional(),
+    SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+    SLACK_SUPPORT_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{4,20}$/, 'a Slack channel id (C…)').optional(),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -113,6 +117,10 @@ export const envSchema = z
   .refine((env) => !env.DISCORD_TOKEN || env.DISCORD_APPLICATION_ID, {
     message: 'DISCORD_TOKEN needs DISCORD_APPLICATION_ID (the application whose commands are registered)',
     path: ['DISCORD_APPLICATION_ID'],
+  })
+  .refine((env) => !env.SLACK_BOT_TOKEN === !env.SLACK_SIGNING_SECRET, {
+    message: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together (the Slack app is on with both)',
+    path: ['SLACK_SIGNING_SECRET'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -175,6 +183,16 @@ export const envSchema = z
     discord: env.DISCORD_TOKEN
       ? { token: env.DISCORD_TOKEN, applicationId: env.DISCORD_APPLICATION_ID!, guildId: env.DISCORD_GUILD_ID ?? null, apiUrl: env.DISCORD_API_URL.replace(/\/$/, '') }
       : null,
+    // The Slack triage app (src/bots/slack): on with both its secrets.
+    slack:
+      env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+        ? {
+            botToken: env.SLACK_BOT_TOKEN,
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+            supportChannelId: env.SLACK_SUPPORT_CHANNEL_ID ?? null,
+          }
+        : null,
   }));
 
 export type AppConfig = z.output<typeof envSchema>;
