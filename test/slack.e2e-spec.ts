@@ -280,6 +280,97 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     });
   });
 
+  describe('/assistance, the App Home and direct messages', () => {
+    let commandSeq = 0;
+    function command(user: string, text: string) {
+      const id = `cmd${++commandSeq}`;
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: TEAM_ID,
+        user_id: user,
+        user_name: `personne-${user}`,
+        command: '/assistance',
+        text,
+        channel_id: VAL_FLEURI,
+        response_url: slack.responseUrl(id),
+        trigger_id: `trigger-${id}`,
+      }).toString();
+      return { id, sent: post(body, 'application/x-www-form-urlencoded') };
+    }
+    const responses = (id: string, count = 1) => eventually(() => slack.calls.filter((c) => c.method === `/respond/${id}`).length >= count && slack.calls.filter((c) => c.method === `/respond/${id}`), 15_000, `${count} response(s) to ${id}`);
+
+    it('aide answers from the knowledge base, ephemerally, after an immediate acknowledgement', async () => {
+      const visitor = await slackUser(null);
+      const { id, sent } = command(visitor, "aide j'ai oublié mon mot de passe de l'ENT");
+      const started = Date.now();
+      await sent.expect(200);
+      expect(Date.now() - started).toBeLessThan(3000);
+      const [answer] = await responses(id);
+      expect(answer.args.response_type).toBe('ephemeral');
+      expect(String(answer.args.text).length).toBeGreaterThan(20);
+    });
+
+    it('an unknown sub-command gets the usage, in French', async () => {
+      const { id, sent } = command(await slackUser(null), 'nimportequoi');
+      await sent.expect(200);
+      const [usage] = await responses(id);
+      expect(usage.args.text).toContain('Utilisation\u00a0:');
+    });
+
+    it('lier gives the one-time link to this person alone', async () => {
+      const visitor = await slackUser(null);
+      const { id, sent } = command(visitor, 'lier');
+      await sent.expect(200);
+      const [offer] = await responses(id);
+      const url = /https?:\/\/\S+\/link\?token=[\w-]+/.exec(String(offer.args.text))?.[0];
+      expect(url).toBeDefined();
+      expect(slack.calls.filter((c) => !c.method.startsWith('/respond/')).some((c) => JSON.stringify(c.args).includes(url!))).toBe(false);
+    });
+
+    it('code gives a renewal code only in the ephemeral answer to the person who confirmed', async () => {
+      const claire = await slackUser(PEOPLE.directorJeanMoulin.entUserId, 'link');
+      const { id, sent } = command(claire, 'code lea.lambert');
+      await sent.expect(200);
+      const [preview] = await responses(id);
+      const confirm = (preview.args.blocks ?? []).flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'relais_confirm_account_action');
+      expect(confirm).toBeDefined();
+      await interact({
+        type: 'block_actions',
+        team: { id: TEAM_ID },
+        user: { id: claire, team_id: TEAM_ID },
+        trigger_id: 'trigger-confirm',
+        response_url: slack.responseUrl(`${id}-confirm`),
+        actions: [{ action_id: 'relais_confirm_account_action', type: 'button', value: confirm.value }],
+      }).expect(200);
+      const [result] = await responses(`${id}-confirm`);
+      expect(result.args.response_type).toBe('ephemeral');
+      const text = String(result.args.text);
+      expect(text).not.toBe(String(preview.args.text));
+      // Whatever the result says (the code among it) went nowhere else: no message, card, modal or home holds it.
+      expect(slack.calls.filter((c) => !c.method.startsWith('/respond/')).some((c) => JSON.stringify(c.args).includes(text))).toBe(false);
+      const audit = await query<{ outcome: string; channel: string }>(`SELECT outcome, channel FROM account_audit_log WHERE action = 'renewal_code' AND actor_key = $1`, [`slack:${TEAM_ID}:${claire}`]);
+      expect(audit).toEqual([{ outcome: 'done', channel: 'slack' }]);
+    });
+
+    it('the App Home shows my circonscription unclaimed queue, and what I claimed, by SLA due', async () => {
+      const { reference } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      await sendEvent({ type: 'app_home_opened', user: camille, channel: 'D0HOME', tab: 'home' }).expect(200);
+      const home = await eventually(() => slack.callsOf('views.publish', (a) => a.user_id === camille)[0], 10_000, 'the App Home');
+      const text = JSON.stringify(home.args.view.blocks);
+      expect(home.args.view.type).toBe('home');
+      expect(text).toContain('À prendre en charge');
+      expect(text).toContain(reference);
+    });
+
+    it('a direct message to the bot runs the conversation engine and is answered in the DM', async () => {
+      const visitor = await slackUser(null);
+      await sendEvent({ type: 'message', channel: 'D0DIRECT1', channel_type: 'im', user: visitor, team: TEAM_ID, text: 'Bonjour, je ne retrouve plus mon mot de passe', ts: '1800000001.000001' }).expect(200);
+      const reply = await eventually(() => slack.callsOf('chat.postMessage', (a) => a.channel === 'D0DIRECT1')[0], 15_000, 'the DM answer');
+      expect(String(reply.args.text).length).toBeGreaterThan(10);
+    });
+  });
+
   it('waits out a 429 with Retry-After and posts the card after it', async () => {
     const subject = 'Partager un dossier de cycle';
     slack.rateLimit('chat.postMessage', 1, (a) => String(a.text).includes(subject));

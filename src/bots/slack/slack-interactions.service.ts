@@ -146,7 +146,7 @@ export class SlackInteractions implements OnModuleInit {
 
   /** A reply in a card's thread becomes a ticket message under the author's name; `note:` makes it internal. */
   private async onMessage(message: SlackMessage, body: { team_id?: string }): Promise<void> {
-    if (message.subtype || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
+    if (message.channel_type === 'im' || message.subtype || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
     const card = await this.cards.cardAt(message.channel, message.thread_ts);
     if (!card) return;
     const teamId = message.team ?? body.team_id ?? '';

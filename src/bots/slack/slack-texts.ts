@@ -76,3 +76,15 @@ export const SLACK_TEXTS = {
   slaBreached: (who: string, due: string) => `${who} 🚨 Échéance dépassée${NB}: ce ticket devait être traité avant le ${due}.`,
   escalatedTo: (tier: string) => `Ticket escaladé vers ${tier}.`,
 } as const;
+
+/** The `/assistance` command's own sentences. */
+export const SLASH_TEXTS = {
+  usage: `Utilisation${NB}: \`/assistance aide <question>\`, \`ticket <problème>\`, \`voir <référence>\`, \`file\`, \`lier\`, \`code <identifiant>\`, \`debloquer <identifiant>\`.`,
+  askQuestion: `Posez votre question après \`aide\`, par exemple${NB}: \`/assistance aide j’ai oublié mon mot de passe\`.`,
+  describeProblem: `Décrivez votre problème après \`ticket\`${NB}: un ticket sera créé.`,
+  loginRequired: `Indiquez l’identifiant ENT du compte${NB}: par exemple \`/assistance code lea.lambert\`.`,
+  confirm: 'Confirmer',
+  myTickets: (n: number) => `Mes tickets (${n})`,
+  unclaimed: (n: number) => `À prendre en charge (${n})`,
+  due: (date: string) => `échéance le ${date}`,
+} as const;

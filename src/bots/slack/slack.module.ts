@@ -6,6 +6,7 @@ import { DirectoryModule } from '../../directory/directory.module';
 import { RoutingModule } from '../../routing/routing.module';
 import { TicketsModule } from '../../tickets/tickets.module';
 import { SlackBolt } from './slack-bolt';
+import { SlackCommands } from './slack-commands.service';
 import { SlackEventsController } from './slack-events.controller';
 import { SlackInteractions } from './slack-interactions.service';
 import { SlackPeople } from './slack-people';
@@ -16,6 +17,6 @@ import { SlackCardEntity, SlackThreadMessageEntity } from './slack.entities';
 @Module({
   imports: [TypeOrmModule.forFeature([SlackCardEntity, SlackThreadMessageEntity]), AdminActionsModule, ConversationsModule, DirectoryModule, RoutingModule, TicketsModule],
   controllers: [SlackEventsController],
-  providers: [SlackBolt, SlackPeople, SlackTriageChannel, SlackInteractions],
+  providers: [SlackBolt, SlackPeople, SlackTriageChannel, SlackInteractions, SlackCommands],
 })
 export class SlackModule {}
