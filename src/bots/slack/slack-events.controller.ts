@@ -61,6 +61,10 @@ export class SlackEventsController {
       else if (typeof response === 'string') res.status(200).type('text/plain').send(response);
       else res.status(200).json(response);
     };
+    // What needs no answer but a 200 (button presses, events, the slash command, whose answers go to its
+    // response URL) is acknowledged before Bolt even routes it; a modal's submission waits for its listener,
+    // which may answer with errors under the fields.
+    if (acknowledgedAtOnce(body)) await ack();
     const deadline = setTimeout(() => void ack(), ACK_DEADLINE_MS);
     deadline.unref();
     this.bolt
@@ -104,6 +108,10 @@ export class SlackEventsController {
     this.seenEvents.set(eventId, Date.now());
     return false;
   }
+}
+
+function acknowledgedAtOnce(body: Record<string, unknown>): boolean {
+  return body.type === 'block_actions' || body.type === 'event_callback' || typeof body.command === 'string';
 }
 
 /** Events come as JSON; commands as a form; interactivity as a form whose `payload` is JSON. */
