@@ -127,12 +127,16 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       ['a timestamp six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 360 }, 'SLACK_REQUEST_STALE'],
       ['a timestamp six minutes ahead', { timestamp: Math.floor(Date.now() / 1000) + 360 }, 'SLACK_REQUEST_STALE'],
     ])('refuses %s with 401 and the usual error body, and does nothing', async (_what, options, code) => {
-      const calls = slack.calls.length;
-      const body = JSON.stringify({ type: 'url_verification', challenge: 'x' });
-      const res = await post(body, 'application/json', options).expect(401);
+      // A slash command that would be answered through its response URL, were it accepted.
+      const respondTo = `refused-${code}-${options.timestamp ?? 'sig'}`;
+      const body = new URLSearchParams({ team_id: TEAM_ID, user_id: 'U0REFUSED', command: '/assistance', text: 'aide mot de passe', response_url: slack.responseUrl(respondTo) }).toString();
+      const res = await post(body, 'application/x-www-form-urlencoded', options).expect(401);
       expect(res.body).toMatchObject({ code, requestId: expect.any(String), message: expect.any(String) });
-      expect(res.body.challenge).toBeUndefined();
-      expect(slack.calls.length).toBe(calls);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(slack.calls.filter((c) => c.method === `/respond/${respondTo}`)).toEqual([]);
+      // The same request, signed now, is answered: the refusal was the signature's or the timestamp's.
+      await post(body, 'application/x-www-form-urlencoded').expect(200);
+      await eventually(() => slack.calls.some((c) => c.method === `/respond/${respondTo}`), 10_000, 'the answer to the accepted command');
     });
 
     it('refuses an unsigned request', async () => {
