@@ -17,6 +17,7 @@ import { AdminActionsModule } from './admin-actions/admin-actions.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { DiscordModule } from './bots/discord/discord.module';
 import { WebchatModule } from './bots/webchat/webchat.module';
+import { SlackModule } from './bots/slack/slack.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests that move time). */
@@ -44,6 +45,7 @@ export class AppModule {
         PrivacyModule,
         DiscordModule,
         WebchatModule,
+        SlackModule,
         ZendeskModule.register(config.zendesk.basePath),
         DemoModule,
         ...(options.modules ?? []),

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'ENT_INTAKE_DISABLED'
   | 'ENT_SIGNATURE_INVALID'
   | 'ENT_REQUEST_STALE'
+  | 'SLACK_DISABLED'
+  | 'SLACK_SIGNATURE_INVALID'
+  | 'SLACK_REQUEST_STALE'
   | 'ANSWER_NOT_FOUND'
   | 'ESCALATION_REFUSED'
   | 'TICKET_CHANGED'
@@ -78,6 +81,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'UNAUTHENTICATED':
     case 'ENT_SIGNATURE_INVALID':
     case 'ENT_REQUEST_STALE':
+    case 'SLACK_SIGNATURE_INVALID':
+    case 'SLACK_REQUEST_STALE':
       return 401;
     case 'FORBIDDEN_SCOPE':
     case 'TICKET_FORBIDDEN_ACTION':
@@ -95,6 +100,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ATTACHMENT_NOT_FOUND':
     case 'PERSON_NOT_FOUND':
     case 'NOT_FOUND':
+    case 'SLACK_DISABLED':
       return 404;
     case 'REQUEST_TIMEOUT':
       return 408;

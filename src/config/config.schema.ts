@@ -5,7 +5,7 @@ const booleanFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables whose values must never appear in logs or error messages. */
-export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY', 'DISCORD_TOKEN'] as const;
+export const SENSITIVE_ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'ENT_INTAKE_SECRET', 'ACADEMIC_WEBHOOK_SECRET', 'ENT_CLIENT_SECRET', 'ENT_TOKEN_KEY', 'DISCORD_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'] as const;
 
 /** A 256-bit key written in base64 (`openssl rand -base64 32`). */
 const base64Key = z
@@ -112,6 +112,10 @@ export const envSchema = z
       .refine((zone) => { try { new Intl.DateTimeFormat('fr-FR', { timeZone: zone }); return true; } catch { return false; } }, 'an IANA time zone such as Europe/Paris')
       .default('Europe/Paris'),
     PRIVACY_SWEEP_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
+    SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+    SLACK_BOT_TOKEN: z.string().regex(/^xoxb-[\w-]+$/, 'a bot token (xoxb-…)').optional(),
+    SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+    SLACK_SUPPORT_CHANNEL_ID: z.string().regex(/^[CG][A-Z0-9]{4,20}$/, 'a Slack channel id (C…)').optional(),
   })
   .refine((env) => !env.ACADEMIC_WEBHOOK_URL || env.ACADEMIC_WEBHOOK_SECRET, {
     message: 'ACADEMIC_WEBHOOK_URL needs ACADEMIC_WEBHOOK_SECRET to sign its requests',
@@ -132,6 +136,10 @@ export const envSchema = z
   .refine((env) => !env.DISCORD_TOKEN || env.DISCORD_APPLICATION_ID, {
     message: 'DISCORD_TOKEN needs DISCORD_APPLICATION_ID (the application whose commands are registered)',
     path: ['DISCORD_APPLICATION_ID'],
+  })
+  .refine((env) => !env.SLACK_BOT_TOKEN === !env.SLACK_SIGNING_SECRET, {
+    message: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET go together (the Slack app is on with both)',
+    path: ['SLACK_SIGNING_SECRET'],
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,
@@ -209,6 +217,16 @@ export const envSchema = z
       addressTurnsPerMinute: env.WEBCHAT_ADDRESS_TURNS_PER_MINUTE,
       addressSessionsPerHour: env.WEBCHAT_ADDRESS_SESSIONS_PER_HOUR,
     },
+    // The Slack triage app (src/bots/slack): on with both its secrets.
+    slack:
+      env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+        ? {
+            botToken: env.SLACK_BOT_TOKEN,
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/`,
+            supportChannelId: env.SLACK_SUPPORT_CHANNEL_ID ?? null,
+          }
+        : null,
   }));
 
 export type AppConfig = z.output<typeof envSchema>;

@@ -20,6 +20,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     demoData: config.demoData,
     entIntake: config.entIntake.secret ? 'enabled' : 'disabled (ENT_INTAKE_SECRET unset)',
     discord: config.discord ? 'enabled' : 'disabled (DISCORD_TOKEN unset)',
+    slack: config.slack ? 'enabled' : 'disabled (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET unset)',
     sensitiveKeysSet: SENSITIVE_ENV_KEYS.filter((key) => process.env[key] !== undefined),
   };
 }

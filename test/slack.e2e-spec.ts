@@ -1,0 +1,390 @@
+import { DataSource } from 'typeorm';
+import { DemoIdentities } from '../src/demo/demo-identities.service';
+import { NotificationsSettle } from '../src/notifications/notifications-settle';
+import { createTicket, PEOPLE } from './factories/ticket.factory';
+import { eventually } from './support/http-target';
+import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackServer, slackSignature, TEAM_ID } from './support/slack-server';
+import { DRIVERS, TestApp, TestStore } from './support/test-app';
+
+/** Val-Fleuri's Slack channel in the demo directory (Jean-Moulin's circonscription). */
+const VAL_FLEURI = 'C0DEMOVALF';
+/** A teacher's question the routing rules give the circonscription's ERUN. */
+const ERUN_QUESTION = {
+  requester: PEOPLE.teacher,
+  subject: 'Partager un dossier',
+  description: "Comment partager un dossier de l'espace documentaire avec mes collègues de cycle ?",
+};
+const SUPPORT_CHANNEL = 'C0SUPPORT1';
+
+/**
+ * The Slack triage app driven as Slack drives it: signed requests to
+ * /slack/events (events, block actions, view submissions) against the running
+ * app, and a local Slack recording the Web API calls (issue 16).
+ */
+describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
+  let slack: SlackServer;
+  let store: TestStore;
+  let t: TestApp;
+  let writer: string;
+
+  beforeAll(async () => {
+    slack = await SlackServer.start();
+    store = await TestStore.create({
+      SLACK_BOT_TOKEN,
+      SLACK_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SUPPORT_CHANNEL_ID: SUPPORT_CHANNEL,
+    });
+    t = await TestApp.start(store);
+    writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as'], 'ent');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await store?.destroy();
+    await slack?.close();
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  function post(body: string, contentType: string, options: { timestamp?: number; secret?: string; headers?: Record<string, string> } = {}) {
+    const timestamp = options.timestamp ?? now();
+    return t.http
+      .post('/slack/events')
+      .set('Content-Type', contentType)
+      .set('X-Slack-Request-Timestamp', String(timestamp))
+      .set('X-Slack-Signature', slackSignature(body, timestamp, options.secret))
+      .set(options.headers ?? {})
+      .send(body);
+  }
+  const interact = (payload: Record<string, unknown>) => post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded');
+  let eventSeq = 0;
+  const sendEvent = (event: Record<string, unknown>, eventId = `Ev${++eventSeq}`, headers: Record<string, string> = {}) =>
+    post(JSON.stringify({ type: 'event_callback', team_id: TEAM_ID, event_id: eventId, event }), 'application/json', { headers });
+
+  let userSeq = 0;
+  /**
+   * A Slack user who is a demo person: linked through the real linking flow
+   * when the sandbox ENT knows them, else listed with their Slack id in the
+   * directory (the ERUNs); or nobody's.
+   */
+  async function slackUser(person: string | null, how: 'link' | 'directory' = 'directory'): Promise<string> {
+    const id = `U0TEST${++userSeq}`;
+    if (person && how === 'link') await t.app.get(DemoIdentities).link({ channel: 'slack', externalId: `${TEAM_ID}:${id}` }, person);
+    if (person && how === 'directory') await query('UPDATE people SET slack_user_id = $1 WHERE ent_user_id = $2', [id, person]);
+    return id;
+  }
+  const settle = () => t.app.get(NotificationsSettle).settle();
+  const query = <R>(sql: string, values: unknown[] = []) => t.app.get(DataSource).query(sql, values) as Promise<R[]>;
+  const ticketRow = async (reference: string) =>
+    (await query<{ id: string; status: number; tier: string; assignee_id: string | null }>('SELECT id, status, tier, assignee_id FROM tickets WHERE reference = $1', [reference]))[0];
+  const messagesOf = async (reference: string) =>
+    query<{ body: string; visibility: string; author_name: string; channel: string }>(
+      'SELECT m.body, m.visibility, m.author_name, m.channel FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.reference = $1 ORDER BY m.created_at',
+      [reference],
+    );
+  const cardPosts = (reference: string, channel = VAL_FLEURI) => slack.callsOf('chat.postMessage', (a) => a.channel === channel && !a.thread_ts && String(a.text).includes(reference));
+  const cardUpdates = (reference: string) => slack.callsOf('chat.update', (a) => String(a.text).includes(reference));
+  const buttonsOf = (blocks: any[]) => blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: any) => e.action_id));
+
+  /** A new ticket of Jean-Moulin (Val-Fleuri), its card posted; returns the reference and the card's ts. */
+  async function ticketWithCard(overrides: Record<string, unknown> = {}): Promise<{ reference: string; ts: string }> {
+    const reference = await createTicket(t, writer, { ...ERUN_QUESTION, ...overrides });
+    await settle();
+    const [card] = await eventually(() => cardPosts(reference).length > 0 && cardPosts(reference), 10_000, `the card of ${reference}`);
+    const ts = (await eventually(() => query<{ ts: string }>('SELECT c.ts FROM slack_cards c JOIN tickets t ON t.id = c.ticket_id WHERE t.reference = $1', [reference]).then((r) => r[0]?.ts)))!;
+    expect(card.authorized).toBe(true);
+    return { reference, ts };
+  }
+  function click(user: string, actionId: string, reference: string, extra: Record<string, unknown> = {}) {
+    return interact({
+      type: 'block_actions',
+      team: { id: TEAM_ID },
+      user: { id: user, team_id: TEAM_ID },
+      channel: { id: VAL_FLEURI },
+      trigger_id: `trigger-${actionId}-${user}`,
+      response_url: slack.responseUrl(`${actionId}-${user}`),
+      message: { ts: '1', blocks: [{ type: 'actions', elements: [{ action_id: ACTION_IDS.claim, value: reference }] }] },
+      actions: [{ action_id: actionId, block_id: 'relais_ticket_actions', value: reference, type: 'button', ...extra }],
+    });
+  }
+  function submit(user: string, callbackId: string, reference: string, values: Record<string, Record<string, unknown>>) {
+    return interact({
+      type: 'view_submission',
+      team: { id: TEAM_ID },
+      user: { id: user, team_id: TEAM_ID },
+      view: { id: 'V1', callback_id: callbackId, private_metadata: reference, state: { values } },
+    });
+  }
+  const ephemeralsTo = (user: string) => slack.callsOf('chat.postEphemeral', (a) => a.user === user);
+
+  describe('the request URL', () => {
+    it('answers url_verification with its challenge', async () => {
+      const res = await post(JSON.stringify({ type: 'url_verification', challenge: 'abc123' }), 'application/json').expect(200);
+      expect(res.body).toEqual({ challenge: 'abc123' });
+    });
+
+    it.each([
+      ['a bad signature', { secret: 'not-the-secret-at-all' }, 'SLACK_SIGNATURE_INVALID'],
+      ['a timestamp six minutes old', { timestamp: Math.floor(Date.now() / 1000) - 360 }, 'SLACK_REQUEST_STALE'],
+      ['a timestamp six minutes ahead', { timestamp: Math.floor(Date.now() / 1000) + 360 }, 'SLACK_REQUEST_STALE'],
+    ])('refuses %s with 401 and the usual error body, and does nothing', async (_what, options, code) => {
+      // A slash command that would be answered through its response URL, were it accepted.
+      const respondTo = `refused-${code}-${options.timestamp ?? 'sig'}`;
+      const body = new URLSearchParams({ team_id: TEAM_ID, user_id: 'U0REFUSED', command: '/assistance', text: 'aide mot de passe', response_url: slack.responseUrl(respondTo) }).toString();
+      const res = await post(body, 'application/x-www-form-urlencoded', options).expect(401);
+      expect(res.body).toMatchObject({ code, requestId: expect.any(String), message: expect.any(String) });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(slack.calls.filter((c) => c.method === `/respond/${respondTo}`)).toEqual([]);
+      // The same request, signed now, is answered: the refusal was the signature's or the timestamp's.
+      await post(body, 'application/x-www-form-urlencoded').expect(200);
+      await eventually(() => slack.calls.some((c) => c.method === `/respond/${respondTo}`), 10_000, 'the answer to the accepted command');
+    });
+
+    it('refuses an unsigned request', async () => {
+      const res = await t.http.post('/slack/events').set('Content-Type', 'application/json').send('{"type":"url_verification","challenge":"x"}').expect(401);
+      expect(res.body.code).toBe('SLACK_SIGNATURE_INVALID');
+    });
+  });
+
+  describe('ticket cards', () => {
+    it('posts a card for a new ticket in its circonscription channel: requester, school, priority, due date and the buttons', async () => {
+      const { reference } = await ticketWithCard();
+      const [card] = cardPosts(reference);
+      const text = JSON.stringify(card.args.blocks);
+      expect(text).toContain('Julien Moreau (enseignant)');
+      expect(text).toContain('École élémentaire Jean-Moulin');
+      expect(text).toContain('Priorité\u00a0:');
+      expect(buttonsOf(card.args.blocks)).toEqual(['relais_claim', 'relais_reply', 'relais_escalate', 'relais_forward', 'relais_resolve', 'relais_reassign']);
+    });
+
+    it('Prendre en charge: the linked ERUN claims, the card shows it; an unlinked or out-of-scope user is told privately and nothing changes', async () => {
+      const { reference } = await ticketWithCard();
+      const stranger = await slackUser(null);
+      await click(stranger, 'relais_claim', reference).expect(200);
+      await eventually(() => ephemeralsTo(stranger).length > 0, 10_000, 'the ephemeral answer');
+      expect(ephemeralsTo(stranger)[0].args.text).toContain('/assistance lier');
+      const karim = await slackUser(PEOPLE.erunDeuxRives.entUserId);
+      await click(karim, 'relais_claim', reference).expect(200);
+      await eventually(() => ephemeralsTo(karim).length > 0, 10_000, 'the refusal');
+      // Another circonscription's ERUN does not even see the ticket in Relais.
+      expect(ephemeralsTo(karim)[0].args.text).toContain('introuvable');
+      expect((await ticketRow(reference)).assignee_id).toBeNull();
+
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      const started = Date.now();
+      await click(camille, 'relais_claim', reference).expect(200);
+      expect(Date.now() - started).toBeLessThan(3000);
+      await eventually(async () => (await ticketRow(reference)).assignee_id === PEOPLE.erunValFleuri.entUserId, 10_000, 'the claim');
+      await settle();
+      const update = await eventually(() => cardUpdates(reference).find((u) => JSON.stringify(u.args.blocks).includes('Camille Martin')), 10_000, 'the card updated');
+      expect(buttonsOf(update.args.blocks)).not.toContain('relais_claim');
+    });
+
+    it('Répondre: the modal, refused empty, a public answer and an internal note under the author', async () => {
+      const { reference } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      await click(camille, 'relais_reply', reference).expect(200);
+      const open = await eventually(() => slack.callsOf('views.open', (a) => a.trigger_id === `trigger-relais_reply-${camille}`)[0], 10_000, 'the modal');
+      expect(open.args.view.private_metadata).toBe(reference);
+      const empty = await submit(camille, 'relais_reply_view', reference, { text: { value: { type: 'plain_text_input', value: '  ' } } }).expect(200);
+      expect(empty.body).toMatchObject({ response_action: 'errors', errors: { text: expect.any(String) } });
+      await submit(camille, 'relais_reply_view', reference, { text: { value: { type: 'plain_text_input', value: 'Je regarde votre compte.' } } }).expect(200);
+      await submit(camille, 'relais_reply_view', reference, {
+        text: { value: { type: 'plain_text_input', value: 'Compte verrouillé côté annuaire.' } },
+        internal: { value: { type: 'checkboxes', selected_options: [{ value: 'internal' }] } },
+      }).expect(200);
+      const messages = await eventually(async () => ((await messagesOf(reference)).length >= 2 ? messagesOf(reference) : undefined), 10_000, 'two messages');
+      expect(messages).toEqual([
+        { body: 'Je regarde votre compte.', visibility: 'public', author_name: 'Camille Martin', channel: 'slack' },
+        { body: 'Compte verrouillé côté annuaire.', visibility: 'internal', author_name: 'Camille Martin', channel: 'slack' },
+      ]);
+    });
+
+    it('Escalader: refused without a reason; with one the ticket climbs a tier and its card reaches academic support', async () => {
+      const { reference } = await ticketWithCard();
+      const before = await ticketRow(reference);
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      await click(camille, 'relais_escalate', reference).expect(200);
+      const open = await eventually(() => slack.callsOf('views.open', (a) => a.trigger_id === `trigger-relais_escalate-${camille}` && a.view.private_metadata === reference)[0], 10_000, 'the modal');
+      const tierBlock = open.args.view.blocks.find((b: any) => b.block_id === 'tier');
+      const target = tierBlock.element.initial_option.value;
+      const noReason = await submit(camille, 'relais_escalate_view', reference, { reason: { value: { value: '' } }, tier: { value: { selected_option: { value: target } } } }).expect(200);
+      expect(noReason.body).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringContaining('\u00a0:') } });
+      expect((await ticketRow(reference)).tier).toBe(before.tier);
+      await submit(camille, 'relais_escalate_view', reference, { reason: { value: { value: 'Hors de portée de l’école' } }, tier: { value: { selected_option: { value: target } } } }).expect(200);
+      await eventually(async () => (await ticketRow(reference)).tier === target, 10_000, 'the escalation');
+      expect(target).not.toBe(before.tier);
+    });
+
+    it('Transmettre au support: for the director, not for an ERUN', async () => {
+      const { reference } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      await click(camille, 'relais_forward', reference).expect(200);
+      await eventually(() => ephemeralsTo(camille).some((e) => String(e.args.text).includes('ne vous autorise pas')), 10_000, 'the refusal');
+      const claire = await slackUser(PEOPLE.directorJeanMoulin.entUserId, 'link');
+      await click(claire, 'relais_forward', reference).expect(200);
+      await eventually(() => slack.callsOf('views.open', (a) => a.trigger_id === `trigger-relais_forward-${claire}`)[0], 10_000, 'the modal');
+      await submit(claire, 'relais_forward_view', reference, { reason: { value: { value: 'Bug de l’ENT' } } }).expect(200);
+      await eventually(async () => (await ticketRow(reference)).tier === 'editor_support', 10_000, 'the forward');
+    });
+
+    it('Résoudre and Réassigner act through the ticket commands', async () => {
+      const { reference } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      const claire = await slackUser(PEOPLE.directorJeanMoulin.entUserId);
+      await interact({
+        type: 'block_actions',
+        team: { id: TEAM_ID },
+        user: { id: camille, team_id: TEAM_ID },
+        channel: { id: VAL_FLEURI },
+        trigger_id: 'trigger-reassign',
+        message: { ts: '1', blocks: [{ type: 'actions', elements: [{ action_id: 'relais_claim', value: reference }] }] },
+        actions: [{ action_id: 'relais_reassign', block_id: 'relais_ticket_actions', type: 'users_select', selected_user: claire }],
+      }).expect(200);
+      await eventually(async () => (await ticketRow(reference)).assignee_id === PEOPLE.directorJeanMoulin.entUserId, 10_000, 'the reassignment');
+      await click(camille, 'relais_resolve', reference).expect(200);
+      await eventually(async () => (await ticketRow(reference)).status === 3, 10_000, 'resolved');
+      await settle();
+      const last = await eventually(() => cardUpdates(reference).find((u) => JSON.stringify(u.args.blocks).includes('résolu')), 10_000, 'the resolved card');
+      expect(buttonsOf(last.args.blocks)).toEqual([]);
+    });
+  });
+
+  describe('the thread', () => {
+    it('a reply in the thread is a ticket message under the author; note: makes an internal note; a retry is not processed twice', async () => {
+      const { reference, ts } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      const message = { type: 'message', channel: VAL_FLEURI, channel_type: 'channel', user: camille, team: TEAM_ID, thread_ts: ts };
+      await sendEvent({ ...message, text: 'Bonjour, pouvez-vous réessayer ?', ts: '1800000000.000001' }, 'EvThread1').expect(200);
+      await sendEvent({ ...message, text: 'note: vu avec le directeur', ts: '1800000000.000002' }, 'EvThread2').expect(200);
+      await eventually(async () => (await messagesOf(reference)).length >= 2, 10_000, 'two messages');
+      // Slack retries the first event: acknowledged, not done again.
+      await sendEvent({ ...message, text: 'Bonjour, pouvez-vous réessayer ?', ts: '1800000000.000001' }, 'EvThread1', { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' }).expect(200);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await messagesOf(reference)).toEqual([
+        { body: 'Bonjour, pouvez-vous réessayer ?', visibility: 'public', author_name: 'Camille Martin', channel: 'slack' },
+        { body: 'vu avec le directeur', visibility: 'internal', author_name: 'Camille Martin', channel: 'slack' },
+      ]);
+      // What was written in the thread is not posted back into it.
+      await settle();
+      expect(slack.callsOf('chat.postMessage', (a) => a.thread_ts === ts && String(a.text).includes('réessayer'))).toEqual([]);
+    });
+
+    it('a message added elsewhere appears in the thread under its author name, and the history before the card too', async () => {
+      const { reference, ts } = await ticketWithCard();
+      const res = await t.http
+        .post(`/api/v1/tickets/${reference}/messages`)
+        .set('Authorization', writer)
+        .set('X-On-Behalf-Of', PEOPLE.teacher.entUserId)
+        .send({ body: 'J’ai réessayé, toujours rien.' });
+      expect(res.status).toBe(201);
+      await settle();
+      const posted = await eventually(() => slack.callsOf('chat.postMessage', (a) => a.thread_ts === ts && a.text === 'J’ai réessayé, toujours rien.')[0], 10_000, 'the thread reply');
+      expect(posted.args.username).toBe('Julien Moreau');
+      expect(posted.args.channel).toBe(VAL_FLEURI);
+    });
+  });
+
+  describe('/assistance, the App Home and direct messages', () => {
+    let commandSeq = 0;
+    function command(user: string, text: string) {
+      const id = `cmd${++commandSeq}`;
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: TEAM_ID,
+        user_id: user,
+        user_name: `personne-${user}`,
+        command: '/assistance',
+        text,
+        channel_id: VAL_FLEURI,
+        response_url: slack.responseUrl(id),
+        trigger_id: `trigger-${id}`,
+      }).toString();
+      return { id, sent: post(body, 'application/x-www-form-urlencoded') };
+    }
+    const responses = (id: string, count = 1) => eventually(() => slack.calls.filter((c) => c.method === `/respond/${id}`).length >= count && slack.calls.filter((c) => c.method === `/respond/${id}`), 15_000, `${count} response(s) to ${id}`);
+
+    it('aide answers from the knowledge base, ephemerally, after an immediate acknowledgement', async () => {
+      const visitor = await slackUser(null);
+      const { id, sent } = command(visitor, "aide j'ai oublié mon mot de passe de l'ENT");
+      const started = Date.now();
+      await sent.expect(200);
+      expect(Date.now() - started).toBeLessThan(3000);
+      const [answer] = await responses(id);
+      expect(answer.args.response_type).toBe('ephemeral');
+      expect(String(answer.args.text).length).toBeGreaterThan(20);
+    });
+
+    it('an unknown sub-command gets the usage, in French', async () => {
+      const { id, sent } = command(await slackUser(null), 'nimportequoi');
+      await sent.expect(200);
+      const [usage] = await responses(id);
+      expect(usage.args.text).toContain('Utilisation\u00a0:');
+    });
+
+    it('lier gives the one-time link to this person alone', async () => {
+      const visitor = await slackUser(null);
+      const { id, sent } = command(visitor, 'lier');
+      await sent.expect(200);
+      const [offer] = await responses(id);
+      const url = /https?:\/\/\S+\/link\?token=[\w-]+/.exec(String(offer.args.text))?.[0];
+      expect(url).toBeDefined();
+      expect(slack.calls.filter((c) => !c.method.startsWith('/respond/')).some((c) => JSON.stringify(c.args).includes(url!))).toBe(false);
+    });
+
+    it('code gives a renewal code only in the ephemeral answer to the person who confirmed', async () => {
+      const claire = await slackUser(PEOPLE.directorJeanMoulin.entUserId, 'link');
+      const { id, sent } = command(claire, 'code lea.lambert');
+      await sent.expect(200);
+      const [preview] = await responses(id);
+      const confirm = (preview.args.blocks ?? []).flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'relais_confirm_account_action');
+      expect(confirm).toBeDefined();
+      await interact({
+        type: 'block_actions',
+        team: { id: TEAM_ID },
+        user: { id: claire, team_id: TEAM_ID },
+        trigger_id: 'trigger-confirm',
+        response_url: slack.responseUrl(`${id}-confirm`),
+        actions: [{ action_id: 'relais_confirm_account_action', type: 'button', value: confirm.value }],
+      }).expect(200);
+      const [result] = await responses(`${id}-confirm`);
+      expect(result.args.response_type).toBe('ephemeral');
+      const text = String(result.args.text);
+      expect(text).not.toBe(String(preview.args.text));
+      // Whatever the result says (the code among it) went nowhere else: no message, card, modal or home holds it.
+      expect(slack.calls.filter((c) => !c.method.startsWith('/respond/')).some((c) => JSON.stringify(c.args).includes(text))).toBe(false);
+      const audit = await query<{ outcome: string; channel: string }>(`SELECT outcome, channel FROM account_audit_log WHERE action = 'renewal_code' AND actor_key = $1`, [`slack:${TEAM_ID}:${claire}`]);
+      expect(audit).toEqual([{ outcome: 'done', channel: 'slack' }]);
+    });
+
+    it('the App Home shows my circonscription unclaimed queue, and what I claimed, by SLA due', async () => {
+      const { reference } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      await sendEvent({ type: 'app_home_opened', user: camille, channel: 'D0HOME', tab: 'home' }).expect(200);
+      const home = await eventually(() => slack.callsOf('views.publish', (a) => a.user_id === camille)[0], 10_000, 'the App Home');
+      const text = JSON.stringify(home.args.view.blocks);
+      expect(home.args.view.type).toBe('home');
+      expect(text).toContain('À prendre en charge');
+      expect(text).toContain(reference);
+    });
+
+    it('a direct message to the bot runs the conversation engine and is answered in the DM', async () => {
+      const visitor = await slackUser(null);
+      await sendEvent({ type: 'message', channel: 'D0DIRECT1', channel_type: 'im', user: visitor, team: TEAM_ID, text: 'Bonjour, je ne retrouve plus mon mot de passe', ts: '1800000001.000001' }).expect(200);
+      const reply = await eventually(() => slack.callsOf('chat.postMessage', (a) => a.channel === 'D0DIRECT1')[0], 15_000, 'the DM answer');
+      expect(String(reply.args.text).length).toBeGreaterThan(10);
+    });
+  });
+
+  it('waits out a 429 with Retry-After and posts the card after it', async () => {
+    const subject = 'Partager un dossier de cycle';
+    slack.rateLimit('chat.postMessage', 1, (a) => String(a.text).includes(subject));
+    const reference = await createTicket(t, writer, { ...ERUN_QUESTION, subject });
+    await settle();
+    const [card] = await eventually(() => cardPosts(reference).length > 0 && cardPosts(reference), 15_000, 'the card after the 429');
+    const limited = slack.calls.find((c) => c.method === 'chat.postMessage' && c.status === 429 && String(c.args.text).includes(reference))!;
+    expect(limited).toBeDefined();
+    expect(card.at - limited.at).toBeGreaterThanOrEqual(950);
+  });
+});
+
+const ACTION_IDS = { claim: 'relais_claim' } as const;
