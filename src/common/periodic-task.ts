@@ -12,12 +12,19 @@ export class PeriodicTask {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private lastStart = 0;
+  private soon: NodeJS.Timeout | undefined;
 
+  /**
+   * `triggerGapMs`: a trigger within that time of the last run's start waits for it to pass, so
+   * that under load the asks of that time make one run (one batch) instead of one each.
+   */
   constructor(
     private readonly name: string,
     private readonly everyMs: number,
     private readonly work: () => Promise<void>,
     private readonly logger: JsonLogger,
+    private readonly options: { triggerGapMs?: number } = {},
   ) {}
 
   /** Starts the timer; `runNow` also runs once at once (a sweep right after boot). */
@@ -33,6 +40,15 @@ export class PeriodicTask {
       this.again = true;
       return;
     }
+    const wait = this.lastStart + (this.options.triggerGapMs ?? 0) - Date.now();
+    if (wait > 0) {
+      this.soon ??= setTimeout(() => {
+        this.soon = undefined;
+        this.trigger();
+      }, wait);
+      this.soon.unref();
+      return;
+    }
     clearTimeout(this.timer);
     this.run();
   }
@@ -41,17 +57,20 @@ export class PeriodicTask {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.soon);
+    this.soon = undefined;
     await this.running;
   }
 
   private run(): void {
+    this.lastStart = Date.now();
     this.running = this.work()
       .catch((error: unknown) => this.logger.event('error', 'task.failed', { task: this.name, error: error instanceof Error ? error.message : String(error) }, 'PeriodicTask'))
       .finally(() => {
         this.running = undefined;
         if (this.again && !this.stopped) {
           this.again = false;
-          this.run();
+          this.trigger();
         } else this.schedule();
       });
   }

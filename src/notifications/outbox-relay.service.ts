@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/logging/json-logger';
 import { PeriodicTask } from '../common/periodic-task';
+import { RecordsetInsert } from '../database/recordset-insert';
 import { RoutingService } from '../routing/routing.service';
 import { FeedPosition, TicketEventFeed } from '../tickets/ticket-event-feed';
 import { TicketQueries } from '../tickets/ticket-queries.service';
@@ -15,12 +16,17 @@ import { Address, addressKey, audienceOf } from './audience';
 import { ChannelRegistry } from './channels/channel-registry';
 import { isFallback, NotificationChannel } from './channels/notification-channel';
 import { OutboxEntity } from './outbox.entity';
-import { OutboxService } from './outbox.service';
+import { OutboxService, RelayedRow } from './outbox.service';
 
 const BATCH = 500;
 const POSITION = 'outbox';
 /** Another replica holds the relay: look again shortly, its read may have begun before our events committed. */
 const BUSY_RETRY_MS = 100;
+/**
+ * Commits that come within this time of the last relay make one batch: under load each relay
+ * (a transaction of six statements, then the history rows' delivery) serves many tickets, not one.
+ */
+const RELAY_GAP_MS = 20;
 
 /**
  * Turns committed ticket events into notifications: for each event, who must
@@ -36,6 +42,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private unsubscribe: (() => void) | undefined;
   private retry: NodeJS.Timeout | undefined;
   private readonly leaseMs: number;
+  private insert: RecordsetInsert<OutboxEntity, { id: string }> | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -48,7 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly clock: Clock,
     logger: JsonLogger,
   ) {
-    this.task = new PeriodicTask('outbox.relay', config.outbox.relayMs, () => this.relay(), logger);
+    this.task = new PeriodicTask('outbox.relay', config.outbox.relayMs, () => this.relay(), logger, { triggerGapMs: RELAY_GAP_MS });
     this.leaseMs = config.outbox.leaseMs;
   }
 
@@ -73,7 +80,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.retry.unref();
         return;
       }
-      await this.outbox.dispatch(batch.rows);
+      await this.outbox.dispatch(batch.relayed);
       if (batch.read < BATCH) return;
     }
   }
@@ -98,22 +105,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return [...found.values()];
   }
 
-  private relayBatch(): Promise<{ rows: OutboxEntity[]; read: number } | 'busy'> {
+  private get rowInsert(): RecordsetInsert<OutboxEntity, { id: string }> {
+    return (this.insert ??= new RecordsetInsert('relais_outbox_insert', this.db.getMetadata(OutboxEntity), { onConflictDoNothing: true, returning: ['id'] }));
+  }
+
+  private relayBatch(): Promise<{ relayed: RelayedRow[]; read: number } | 'busy'> {
     return this.db.transaction(async (m) => {
       const [{ locked }]: { locked: boolean }[] = await m.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', ['outbox.relay']);
       if (!locked) return 'busy';
       const [position]: FeedPosition[] = await m.query('SELECT CAST(tx AS text) AS tx, seq FROM outbox_relay_position WHERE name = $1', [POSITION]);
       const { events, position: next } = await this.feed.read(m, position, BATCH);
-      if (events.length === 0) return { rows: [], read: 0 };
+      if (events.length === 0) return { relayed: [], read: 0 };
       const tickets = new Map((await this.queries.byIds([...new Set(events.map((e) => e.ticketId))], m)).map((t) => [t.id, t]));
       const now = this.clock.now();
-      const rows: OutboxEntity[] = [];
+      const relayed: RelayedRow[] = [];
       for (const event of events) {
         const ticket = tickets.get(event.ticketId);
         if (!ticket) continue;
         for (const [address, channel] of this.recipients(event, ticket)) {
-          rows.push({
-            id: randomUUID(),
+          const id = randomUUID();
+          const row: OutboxEntity = {
+            id,
             ticketId: ticket.id,
             eventSeq: event.seq,
             eventType: event.type,
@@ -128,14 +140,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             lastError: null,
             createdAt: now,
             deliveredAt: null,
-          });
+          };
+          relayed.push({ row, delivery: { id, attempt: 0, event, address, ticket } });
         }
       }
       // The position moves in the same transaction, so a row exists at most once; the unique key makes sure of it.
-      const inserted = rows.length ? await m.createQueryBuilder().insert().into(OutboxEntity).values(rows).orIgnore().returning('id').execute() : null;
-      const ids = new Set(((inserted?.raw ?? []) as { id: string }[]).map((r) => r.id));
+      const inserted = new Set((await this.rowInsert.run(m, relayed.map((r) => r.row))).map((r) => r.id));
       await m.query('UPDATE outbox_relay_position SET tx = CAST($2 AS xid8), seq = $3 WHERE name = $1', [POSITION, next.tx, next.seq]);
-      return { rows: rows.filter((r) => ids.has(r.id)), read: events.length };
+      return { relayed: relayed.filter(({ row }) => inserted.has(row.id)), read: events.length };
     });
   }
 }

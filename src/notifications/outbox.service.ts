@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Clock } from '../common/clock';
 import { JsonLogger } from '../common/logging/json-logger';
@@ -16,6 +16,12 @@ import { DELIVER_NOTIFICATION } from './notification.jobs';
 import { OutboxEntity } from './outbox.entity';
 
 const SWEEP_BATCH = 500;
+
+/** A row the relay just wrote, with what it tells (the event and ticket the relay read). */
+export interface RelayedRow {
+  row: OutboxEntity;
+  delivery: Delivery;
+}
 
 /**
  * Delivers the outbox: each row through its channel, with retries and
@@ -52,11 +58,14 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     await this.sweepTask.stop();
   }
 
-  /** Right after the relay wrote them: history rows here and now, the others through jobs (the sweep catches any the queue refuses). */
-  async dispatch(rows: OutboxEntity[]): Promise<void> {
-    const local = rows.filter((r) => this.isLocal(r));
+  /**
+   * Right after the relay wrote them, with the events and tickets it read: history rows here and now, the
+   * others through jobs (the sweep catches any the queue refuses).
+   */
+  async dispatch(relayed: readonly RelayedRow[]): Promise<void> {
+    const local = relayed.filter(({ row }) => this.isLocal(row));
     if (local.length) await this.deliverLocally(local);
-    for (const row of rows.filter((r) => !this.isLocal(r))) {
+    for (const { row } of relayed.filter((r) => !this.isLocal(r.row))) {
       await this.queue.enqueue(DELIVER_NOTIFICATION, { id: row.id }, { jobId: `outbox-${row.id}-1` }).catch((error: unknown) =>
         this.logger.event('warn', 'outbox.dispatch_failed', { id: row.id, error: String(error) }, 'OutboxService'),
       );
@@ -147,15 +156,13 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** History rows the relay just wrote (and leased): rendered, then marked delivered with their history entries in one transaction. */
-  private async deliverLocally(rows: OutboxEntity[]): Promise<void> {
-    const deliveries = await this.deliveries(rows);
+  private async deliverLocally(rows: readonly RelayedRow[]): Promise<void> {
     const done: { row: OutboxEntity; delivery: Delivery; kept: { text?: string } }[] = [];
-    for (const [i, delivery] of deliveries.entries()) {
-      if (!delivery) continue;
-      const kept = await this.channels.get(rows[i].channel)!.deliver(delivery);
-      done.push({ row: { ...rows[i], attempts: rows[i].attempts + 1 }, delivery, kept: kept ?? {} });
+    for (const { row, delivery } of rows) {
+      const kept = await this.channels.get(row.channel)!.deliver(delivery);
+      done.push({ row: { ...row, attempts: row.attempts + 1 }, delivery, kept: kept ?? {} });
     }
-    if (done.length) await this.db.transaction((m) => this.delivered(m, done, 'first attempt'));
+    await this.db.transaction((m) => this.delivered(m, done, 'first attempt'));
   }
 
   /** The events and tickets the rows tell of, in the rows' order (undefined where one is missing). */
@@ -172,13 +179,13 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   /** `attempt`: a leased row counted its attempt when leased; the relay's own rows count it now. */
   private async delivered(m: EntityManager, done: { row: OutboxEntity; delivery: Delivery; kept: { text?: string } }[], attempt: 'leased' | 'first attempt'): Promise<void> {
     const now = this.clock.now();
-    await m.update(
-      OutboxEntity,
-      { id: In(done.map((d) => d.row.id)), state: 'pending' },
-      { state: 'delivered', deliveredAt: now, leasedUntil: null, lastError: null, ...(attempt === 'first attempt' ? { attempts: () => 'attempts + 1' } : {}) },
+    await m.query(
+      `UPDATE outbox SET state = 'delivered', delivered_at = $2, leased_until = NULL, last_error = NULL, attempts = attempts + $3
+        WHERE id = ANY($1::uuid[]) AND state = 'pending'`,
+      [done.map((d) => d.row.id), now, attempt === 'first attempt' ? 1 : 0],
     );
-    for (const { row, delivery, kept } of done) {
-      await this.commands.recordDelivery(m, row.ticketId, { ...this.record(row), ...kept });
+    await this.commands.recordDeliveries(m, done.map(({ row, kept }) => ({ ticketId: row.ticketId, record: { ...this.record(row), ...kept } })));
+    for (const { row, delivery } of done) {
       if (settlesEscalation(row, delivery.event)) await this.commands.settleEscalation(m, row.ticketId, 'successful');
     }
   }
@@ -191,7 +198,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     await this.db.transaction(async (m) => {
       await m.update(OutboxEntity, { id: row.id }, { state: dead ? 'dead' : 'pending', nextAttemptAt, leasedUntil: null, lastError: error });
       if (!dead) return;
-      await this.commands.recordDelivery(m, row.ticketId, this.record(row), error);
+      await this.commands.recordDeliveries(m, [{ ticketId: row.ticketId, record: this.record(row), error }]);
       if (event && settlesEscalation(row, event)) await this.commands.settleEscalation(m, row.ticketId, 'failed');
     });
     this.logger.event(dead ? 'error' : 'warn', dead ? 'outbox.dead' : 'outbox.retry', { id: row.id, event: row.eventType, attempts: row.attempts, error }, 'OutboxService');

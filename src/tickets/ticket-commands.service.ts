@@ -131,14 +131,17 @@ export class TicketCommands {
     await this.writer.change({ id: ticketId }, (c) => c.settleEscalation(outcome, SYSTEM_ACTOR), { within: m });
   }
 
-  /** Keeps on the ticket's history that a notification reached (or could not reach) an address. */
-  async recordDelivery(m: EntityManager, ticketId: string, record: DeliveryRecord, error?: string): Promise<void> {
+  /** Keeps on the tickets' histories that notifications reached (or could not reach) their addresses, in one statement. */
+  async recordDeliveries(m: EntityManager, deliveries: readonly { ticketId: string; record: DeliveryRecord; error?: string }[]): Promise<void> {
     await this.writer.appendHistory(
       m,
-      ticketId,
-      error === undefined
-        ? { type: 'notification_delivered', actor: SYSTEM_ACTOR, before: null, after: record }
-        : { type: 'notification_failed', actor: SYSTEM_ACTOR, before: null, after: { ...record, error } },
+      deliveries.map(({ ticketId, record, error }) => ({
+        ticketId,
+        event:
+          error === undefined
+            ? { type: 'notification_delivered', actor: SYSTEM_ACTOR, before: null, after: record }
+            : { type: 'notification_failed', actor: SYSTEM_ACTOR, before: null, after: { ...record, error } },
+      })),
     );
   }
 }

@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors';
 import { MicroBatcher } from '../common/micro-batcher';
 import { maskSecrets } from '../common/secret-masking';
 import { underAdvisoryLock } from '../database/advisory-lock';
+import { RecordsetInsert } from '../database/recordset-insert';
 import { Placement, queuedIn } from '../routing/routing.service';
 import { Deadline, SlaClock } from '../routing/sla/sla-clock';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -29,6 +30,12 @@ export interface NewMessage {
   /** The message's id in the source system (an ENT comment), for idempotent intake. */
   externalId?: string;
   createdAt?: Date;
+}
+
+/** An event for a ticket's history that changes nothing on the ticket. */
+export interface HistoryEntry {
+  ticketId: string;
+  event: NewTicketEvent;
 }
 
 export interface IdempotencyRequest {
@@ -238,6 +245,7 @@ export class TicketWriter {
     this.insertStatement.run(this.db.manager, requests),
   );
   private statement: TicketInsertStatement | undefined;
+  private events: RecordsetInsert<Omit<TicketEventEntity, 'seq'>> | undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -326,7 +334,7 @@ export class TicketWriter {
         ticket.version += 1;
       }
       await m.save(TicketEntity, ticket);
-      await this.insertEvents(m, ticket.id, change.events, change.now);
+      await this.insertEvents(m, change.events.map((event) => ({ ticketId: ticket.id, event })), change.now);
       return { ticket, result, recorded: change.events.length > 0 };
     };
     if (options.within) {
@@ -356,9 +364,9 @@ export class TicketWriter {
     return rows.map((r) => r.id);
   }
 
-  /** Adds an entry to the ticket's history that changes nothing on the ticket (a notification's delivery), in `m`'s transaction. */
-  async appendHistory(m: EntityManager, ticketId: string, event: NewTicketEvent): Promise<void> {
-    await this.insertEvents(m, ticketId, [event], this.clock.now());
+  /** Adds entries to tickets' histories that change nothing on the tickets (notifications' deliveries), in `m`'s transaction. */
+  async appendHistory(m: EntityManager, entries: readonly HistoryEntry[]): Promise<void> {
+    await this.insertEvents(m, entries, this.clock.now());
   }
 
   /**
@@ -470,21 +478,24 @@ export class TicketWriter {
     return deadlinesRun(statusFromCode(ticket.status)) ? this.sla.nextCheckAt(ticket) : null;
   }
 
-  private async insertEvents(m: EntityManager, ticketId: string, events: NewTicketEvent[], at: Date): Promise<void> {
-    if (!events.length) return;
-    await m.insert(
-      TicketEventEntity,
-      events.map((e) => ({
+  private async insertEvents(m: EntityManager, entries: readonly HistoryEntry[], at: Date): Promise<void> {
+    await this.eventInsert.run(
+      m,
+      entries.map(({ ticketId, event }) => ({
         ticketId,
-        type: e.type,
-        actorKind: e.actor.kind,
-        actorId: e.actor.id,
-        actorName: e.actor.name,
-        before: e.before,
-        after: e.after,
+        type: event.type,
+        actorKind: event.actor.kind,
+        actorId: event.actor.id,
+        actorName: event.actor.name,
+        before: event.before,
+        after: event.after,
         at,
       })),
     );
+  }
+
+  private get eventInsert(): RecordsetInsert<Omit<TicketEventEntity, 'seq'>> {
+    return (this.events ??= new RecordsetInsert('relais_ticket_events_insert', this.db.getMetadata(TicketEventEntity)));
   }
 
   private committed(): void {
