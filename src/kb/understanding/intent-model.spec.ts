@@ -5,8 +5,9 @@ const phrase = (label: string, text: string, kind: LabelledPhrase['kind'] = 'exa
   kind,
   lexemes: text.split(' '),
   sounds,
+  words: [],
 });
-const read = (lexemes: string[], sounds: string[] = []) => ({ lexemes, sounds });
+const read = (lexemes: string[], sounds: string[] = [], words: string[] = []) => ({ lexemes, sounds, words });
 
 describe('IntentModel', () => {
   const model = new IntentModel([
@@ -29,6 +30,14 @@ describe('IntentModel', () => {
       ['mot_pass', 1],
       ['pass_mot', 1],
     ]);
+  });
+
+  it('keeps the words as written and their pairs, small words included', () => {
+    const features = featuresOf(read([], [], ['mon', 'compte', 'est', 'bloque']), 0, 0, 0.7, 0.6);
+    expect(features.get('&mon')).toBe(0.7);
+    expect(features.get('&mon_compte')).toBe(0.6);
+    expect(features.has('&compte_mon')).toBe(false);
+    expect(featuresOf(read([], [], ['mon', 'compte']), 0, 0, 0, 0).size).toBe(0);
   });
 
   it('ranks the label whose phrases share the distinctive words', () => {

@@ -5,7 +5,9 @@
  *
  * Features: lexemes, pairs of neighbouring lexemes ("mot pass"), letter
  * trigrams of each lexeme (so "reinitialis" and "reinitialisat" still meet)
- * and the sound of each word (so "conte" meets "compte"), weighted by TF-IDF. A multinomial logistic regression, trained at boot on the
+ * the sound of each word (so "conte" meets "compte"), and the words as written
+ * with their pairs ("mon compte", "comment bloquer": what stemming and stop
+ * words drop), weighted by TF-IDF. A multinomial logistic regression, trained at boot on the
  * knowledge base's own phrases in well under a second, gives calibrated
  * probabilities: the confidence the API reports and the classifier thresholds.
  */
@@ -36,6 +38,10 @@ export interface ModelOptions {
   outOfScopeWeight: number;
   /** Weight of a word's sound relative to whole lexemes. */
   soundWeight: number;
+  /** Weight of a word as written (unstemmed, small words included) relative to whole lexemes. */
+  wordWeight: number;
+  /** Weight of a pair of neighbouring written words. */
+  wordPairWeight: number;
   /** Share of naive Bayes in the mixture (0: logistic regression alone). */
   bayesWeight: number;
   /** Naive Bayes smoothing (added to every feature count). */
@@ -51,7 +57,7 @@ export interface ModelOptions {
   dropoutRate: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 1, dropoutRate: 0.3 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, wordWeight: 0.7, wordPairWeight: 0.6, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 1, dropoutRate: 0.3 };
 
 /** Below this, a class's share of a gradient step changes nothing worth the time: training skips it. */
 const NEGLIGIBLE_GRADIENT = 1e-4;
@@ -65,9 +71,11 @@ interface Vector {
 }
 
 export function featuresOf(
-  { lexemes, sounds }: Reading,
+  { lexemes, sounds, words }: Reading,
   trigramWeight = DEFAULT_MODEL_OPTIONS.trigramWeight,
   soundWeight = DEFAULT_MODEL_OPTIONS.soundWeight,
+  wordWeight = DEFAULT_MODEL_OPTIONS.wordWeight,
+  wordPairWeight = DEFAULT_MODEL_OPTIONS.wordPairWeight,
 ): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (f: string, w = 1) => counts.set(f, (counts.get(f) ?? 0) + w);
@@ -80,6 +88,10 @@ export function featuresOf(
     }
   });
   if (soundWeight > 0) for (const sound of sounds) add(`~${sound}`, soundWeight);
+  words.forEach((word, i) => {
+    if (wordWeight > 0) add(`&${word}`, wordWeight);
+    if (wordPairWeight > 0 && i > 0) add(`&${words[i - 1]}_${word}`, wordPairWeight);
+  });
   return counts;
 }
 
@@ -93,7 +105,7 @@ function withDropout(phrases: readonly LabelledPhrase[], { dropoutCopies, dropou
     if (phrase.kind !== 'example') continue;
     for (let copy = 0; copy < dropoutCopies; copy++) {
       const lexemes = keep(phrase.lexemes);
-      if (lexemes.length) out.push({ ...phrase, lexemes, sounds: keep(phrase.sounds) });
+      if (lexemes.length) out.push({ ...phrase, lexemes, sounds: keep(phrase.sounds), words: keep(phrase.words) });
     }
   }
   return out;
@@ -137,7 +149,7 @@ export class IntentModel {
     const phrases = withDropout(given, options);
     this.labels = [...new Set(phrases.map((p) => p.label))].sort();
     this.bias = new Float64Array(this.labels.length);
-    const featureSets = phrases.map((p) => featuresOf(p, options.trigramWeight, options.soundWeight));
+    const featureSets = phrases.map((p) => featuresOf(p, options.trigramWeight, options.soundWeight, options.wordWeight, options.wordPairWeight));
     const documentFrequency = new Map<string, number>();
     for (const features of featureSets) {
       for (const f of features.keys()) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
@@ -160,7 +172,7 @@ export class IntentModel {
 
   /** Every label with its probability, best first. */
   rank(reading: Reading): LabelScore[] {
-    const features = featuresOf(reading, this.options.trigramWeight, this.options.soundWeight);
+    const features = featuresOf(reading, this.options.trigramWeight, this.options.soundWeight, this.options.wordWeight, this.options.wordPairWeight);
     const x = this.weigh(features);
     const probabilities = this.predict(x);
     const w = this.options.bayesWeight;
