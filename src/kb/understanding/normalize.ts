@@ -217,6 +217,10 @@ const REWRITES: [RegExp, string][] = [
   [words('inscri|inscrie'), 'inscrit'],
   [words('(mon fils|ma fille|mon enfant|il|elle|mon compte|son compte) e'), '$1 est'],
   [words('rentré|rentrer|rentre'), 'entrer'],
+  // Pupils' words: « ça veut plus », « aller sur l'ENT », « les copains ».
+  [words('(?:ça|ca|il|elle) (?:veut|veux|marche|fonctionne) (pas|plus)'), 'ne marche $1'],
+  [words("(?:aller|entrer|venir) (?:sur|dans) l'ent"), "me connecter à l'ent"],
+  [words('copains?|copines?|potes?'), 'camarades'],
 ];
 
 /**
@@ -228,8 +232,8 @@ const REWRITES: [RegExp, string][] = [
  */
 const OTHER_SERVICES: RegExp = words(
   [
-    'netflix|gmail|hotmail|outlook|yahoo|microsoft|apple|icloud|google|bank|sfr|bouygues|facebook|instagram|snapchat|tiktok|whatsapp|twitter|youtube|spotify|amazon|paypal|leboncoin|vinted',
-    "impôts|impots|caf|ameli|sécu|sécurité sociale|pôle emploi|pole emploi|france travail|doctolib|sncf(?: connect)?|la poste|banque|carte bancaire|carte bleue|mairie|impots\.gouv|franceconnect|mutuelle",
+    'netflix|gmail|hotmail|outlook|yahoo|microsoft|apple|icloud|google|bank|sfr|bouygues|free|orange|carte sim|facebook|instagram|insta|snapchat|snap|tiktok|whatsapp|twitter|youtube|spotify|amazon|paypal|leboncoin|vinted',
+    "chorus(?: pro)?|i-prof|iprof|impôts|impots|caf|ameli|sécu|sécurité sociale|pôle emploi|pole emploi|france travail|doctolib|sncf(?: connect)?|la poste|banque|carte bancaire|carte bleue|mairie|impots\.gouv|franceconnect|mutuelle",
     'fortnite|roblox|minecraft|playstation|ps4|ps5|xbox|nintendo|steam',
     'photocopieuse|photocopieur|copieur|imprimante|télécopieur|fax|box internet|livebox|freebox|wifi de la maison|wifi',
   ].join('|'),
