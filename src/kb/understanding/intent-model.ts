@@ -55,9 +55,15 @@ export interface ModelOptions {
    */
   dropoutCopies: number;
   dropoutRate: number;
+  /**
+   * Features found in fewer training phrases (dropout copies included) get no
+   * weight: they only let the model learn one phrase by heart, and leaving
+   * them out keeps the boot short.
+   */
+  minFeatureCount: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, wordWeight: 0.7, wordPairWeight: 0.6, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 1, dropoutRate: 0.3 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 10, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 2, soundWeight: 0.5, wordWeight: 0.7, wordPairWeight: 0.6, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 1, dropoutRate: 0.3, minFeatureCount: 2 };
 
 /** Below this, a class's share of a gradient step changes nothing worth the time: training skips it. */
 const NEGLIGIBLE_GRADIENT = 1e-4;
@@ -154,6 +160,7 @@ export class IntentModel {
     for (const features of featureSets) {
       for (const f of features.keys()) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
     }
+    for (const [f, df] of documentFrequency) if (df < options.minFeatureCount) documentFrequency.delete(f);
     this.idf = new Float64Array(documentFrequency.size);
     for (const [f, df] of documentFrequency) {
       const row = this.rows.size;
@@ -223,7 +230,9 @@ export class IntentModel {
       const c = this.labels.indexOf(p.label);
       logPrior[c]++;
       for (const [f, v] of featureSets[i]) {
-        counts[this.rows.get(f)! * classes + c] += v;
+        const row = this.rows.get(f);
+        if (row === undefined) continue;
+        counts[row * classes + c] += v;
         totals[c] += v;
       }
     });
