@@ -132,7 +132,7 @@ const ENGLISH: [RegExp, string][] = [
   // Single words last: the phrases above use some of them.
   [words('(?:july|august|summer)'), 'été'],
   [words('hacked|pirated'), 'piraté'],
-  [words('thanks|thank you|cheers'), 'merci'],
+  [words('thanks a lot|thanks so much|thank you (?:so|very) much|many thanks|thanks|thank you|cheers'), 'merci'],
   [words('tax|taxes'), 'impôts'],
   [words('meet|meeting|appointment'), 'rendez-vous'],
   [words('friends?'), 'amis'],
