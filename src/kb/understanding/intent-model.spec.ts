@@ -5,8 +5,9 @@ const phrase = (label: string, text: string, kind: LabelledPhrase['kind'] = 'exa
   kind,
   lexemes: text.split(' '),
   sounds,
+  words: [],
 });
-const read = (lexemes: string[], sounds: string[] = []) => ({ lexemes, sounds });
+const read = (lexemes: string[], sounds: string[] = [], words: string[] = []) => ({ lexemes, sounds, words });
 
 describe('IntentModel', () => {
   const model = new IntentModel([
@@ -17,7 +18,7 @@ describe('IntentModel', () => {
     phrase('storage', 'quot stockag depass'),
     phrase('storage', 'stockag', 'keyword'),
     phrase('other', 'menu cantin'),
-  ]);
+  ], { ...DEFAULT_MODEL_OPTIONS, minFeatureCount: 1 });
 
   it('uses words, neighbouring pairs and letter trigrams as features', () => {
     expect(featuresOf(read(['reinitialis']), 0.5).get('#ini')).toBe(0.5);
@@ -29,6 +30,14 @@ describe('IntentModel', () => {
       ['mot_pass', 1],
       ['pass_mot', 1],
     ]);
+  });
+
+  it('keeps the words as written and their pairs, small words included', () => {
+    const features = featuresOf(read([], [], ['mon', 'compte', 'est', 'bloque']), 0, 0, 0.7, 0.6);
+    expect(features.get('&mon')).toBe(0.7);
+    expect(features.get('&mon_compte')).toBe(0.6);
+    expect(features.has('&compte_mon')).toBe(false);
+    expect(featuresOf(read([], [], ['mon', 'compte']), 0, 0, 0, 0).size).toBe(0);
   });
 
   it('ranks the label whose phrases share the distinctive words', () => {
@@ -47,6 +56,15 @@ describe('IntentModel', () => {
     const withCopies = new IntentModel([phrase('a', 'mot pass oubli'), phrase('b', 'espac plein')], { ...DEFAULT_MODEL_OPTIONS, dropoutCopies: 3, dropoutRate: 0.5 });
     expect(withCopies.rank(read(['oubli']))[0].label).toBe('a');
     expect(withCopies.rank(read(['oubli']))).not.toEqual(alone.rank(read(['oubli'])));
+  });
+
+  it('gives no weight to features found in fewer phrases than minFeatureCount', () => {
+    const phrases = [phrase('a', 'mot pass oubli'), phrase('a', 'mot pass perdu'), phrase('b', 'espac plein'), phrase('b', 'espac sature')];
+    const options = { ...DEFAULT_MODEL_OPTIONS, dropoutCopies: 0, minFeatureCount: 2 };
+    const pruned = new IntentModel(phrases, options);
+    expect(pruned.rank(read(['oubli']))).toEqual(pruned.rank(read([])));
+    expect(pruned.rank(read(['mot']))[0].label).toBe('a');
+    expect(new IntentModel(phrases, { ...options, minFeatureCount: 1 }).rank(read(['oubli']))[0].label).toBe('a');
   });
 
   it('trains to the same model every time', () => {

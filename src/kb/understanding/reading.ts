@@ -2,14 +2,18 @@ import { normalizeText, withoutCourtesy } from './normalize';
 
 /**
  * What the model reads of a text: the French lexemes PostgreSQL gives
- * (stemmed, unaccented, typos corrected) and the sound of each word, so that
+ * (stemmed, unaccented, typos corrected), the sound of each word, so that
  * spellings people write by ear (« conte » for « compte », « kan », « bloké »)
- * still meet the words they stand for. The same for the knowledge base's
+ * still meet the words they stand for, and the words as written (unaccented,
+ * small words included), which keep what stemming and stop words drop: « mon
+ * compte est bloqué » (someone's own account) against « comment bloquer un
+ * compte » (an administrator's task). The same for the knowledge base's
  * phrases at boot, for a message, and for kb:tune.
  */
 export interface Reading {
   lexemes: readonly string[];
   sounds: readonly string[];
+  words: readonly string[];
 }
 
 /** The text the database analyses: normalised, greetings and sign-offs left out. */
@@ -22,7 +26,12 @@ export const phraseText = messageText;
 
 /** `text`: the message as messageText prepared it (the text the database analysed). */
 export function readingOf(text: string, lexemes: readonly string[]): Reading {
-  return { lexemes, sounds: soundsOf(text) };
+  return { lexemes, sounds: soundsOf(text), words: wordsOf(text) };
+}
+
+/** The words of a normalised text as written, accents left out (« l'ent » is « l », « ent »). */
+export function wordsOf(normalized: string): string[] {
+  return normalized.normalize('NFD').replace(/[\u0300-\u036f]/g, '').match(/[a-z0-9]+/g) ?? [];
 }
 
 /** Words too common to say anything, in French and English. */
