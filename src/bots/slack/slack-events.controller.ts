@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors';
 import { JsonLogger } from '../../common/logging/json-logger';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { SlackBolt } from './slack-bolt';
+import { SlackWorkQueue } from './slack-work-queue';
 
 /** Slack signs each request with its time: older or later than this, it is refused (a replay). */
 export const SLACK_MAX_SKEW_SECONDS = 300;
@@ -31,6 +32,7 @@ export class SlackEventsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bolt: SlackBolt,
+    private readonly work: SlackWorkQueue,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
   ) {}
@@ -64,11 +66,13 @@ export class SlackEventsController {
     // What needs no answer but a 200 (button presses, events, the slash command, whose answers go to its
     // response URL) is acknowledged before Bolt even routes it; a modal's submission waits for its listener,
     // which may answer with errors under the fields.
-    if (acknowledgedAtOnce(body)) await ack();
+    // Acknowledged work waits its turn in the work queue; a modal's submission runs at once, its answer awaited.
+    const atOnce = acknowledgedAtOnce(body);
+    if (atOnce) await ack();
     const deadline = setTimeout(() => void ack(), ACK_DEADLINE_MS);
     deadline.unref();
-    this.bolt
-      .dispatch({ body, ack, retryNum, retryReason: headerText(req.headers['x-slack-retry-reason']) })
+    const event = { body, ack, retryNum, retryReason: headerText(req.headers['x-slack-retry-reason']) };
+    (atOnce ? this.work.run(() => this.bolt.dispatch(event)) : this.bolt.dispatch(event))
       .catch((error: unknown) => {
         this.logger.event('error', 'slack.listener_failed', { error: error instanceof Error ? error.message : String(error), requestId: (req as { id?: string }).id }, 'slack');
       })

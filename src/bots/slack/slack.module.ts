@@ -11,12 +11,13 @@ import { SlackEventsController } from './slack-events.controller';
 import { SlackInteractions } from './slack-interactions.service';
 import { SlackPeople } from './slack-people';
 import { SlackTriageChannel } from './slack-triage.channel';
+import { SlackWorkQueue } from './slack-work-queue';
 import { SlackCardEntity, SlackThreadMessageEntity } from './slack.entities';
 
 /** The Slack triage app (on when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set): Bolt at /slack/events, the cards, their threads. */
 @Module({
   imports: [TypeOrmModule.forFeature([SlackCardEntity, SlackThreadMessageEntity]), AdminActionsModule, ConversationsModule, DirectoryModule, RoutingModule, TicketsModule],
   controllers: [SlackEventsController],
-  providers: [SlackBolt, SlackPeople, SlackTriageChannel, SlackInteractions, SlackCommands],
+  providers: [SlackBolt, SlackWorkQueue, SlackPeople, SlackTriageChannel, SlackInteractions, SlackCommands],
 })
 export class SlackModule {}
