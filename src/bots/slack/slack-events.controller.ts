@@ -72,7 +72,7 @@ export class SlackEventsController {
     const deadline = setTimeout(() => void ack(), ACK_DEADLINE_MS);
     deadline.unref();
     const event = { body, ack, retryNum, retryReason: headerText(req.headers['x-slack-retry-reason']) };
-    (atOnce ? this.work.run(() => this.bolt.dispatch(event)) : this.bolt.dispatch(event))
+    (atOnce ? this.work.run(orderKey(body), () => this.bolt.dispatch(event)) : this.bolt.dispatch(event))
       .catch((error: unknown) => {
         this.logger.event('error', 'slack.listener_failed', { error: error instanceof Error ? error.message : String(error), requestId: (req as { id?: string }).id }, 'slack');
       })
@@ -112,6 +112,23 @@ export class SlackEventsController {
     this.seenEvents.set(eventId, Date.now());
     return false;
   }
+}
+
+/**
+ * What must be worked off in arrival order: one thread's messages (a reply
+ * and the note after it), one message's button presses. Null: no order.
+ */
+export function orderKey(body: Record<string, unknown>): string | null {
+  const event = body.event as Record<string, unknown> | undefined;
+  if (body.type === 'event_callback' && event && typeof event.channel === 'string') {
+    const thread = typeof event.thread_ts === 'string' ? event.thread_ts : typeof event.ts === 'string' ? event.ts : '';
+    return `thread:${event.channel}:${thread}`;
+  }
+  const container = body.container as Record<string, unknown> | undefined;
+  if (body.type === 'block_actions' && container && typeof container.message_ts === 'string') {
+    return `message:${String(container.channel_id ?? '')}:${container.message_ts}`;
+  }
+  return null;
 }
 
 function acknowledgedAtOnce(body: Record<string, unknown>): boolean {

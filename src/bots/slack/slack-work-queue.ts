@@ -14,26 +14,44 @@ const DRAIN_MS = 5_000;
 /**
  * The work behind Slack requests already acknowledged: a few pieces at a
  * time, each started only after the pending I/O (the requests arriving
- * meanwhile, whose acknowledgements go first). Slack's trigger ids live 3 s;
- * a queue of 50 presses is worked off well within that.
+ * meanwhile, whose acknowledgements go first). Work under the same order key
+ * (one thread's messages) runs one after the other, in arrival order, so two
+ * replies are never recorded the wrong way round. Slack's trigger ids live
+ * 3 s; a queue of 50 presses is worked off well within that.
  */
 @Injectable()
 export class SlackWorkQueue implements OnApplicationShutdown {
   private readonly queue = new PQueue({ concurrency: SLACK_WORK_CONCURRENCY });
+  /** Order key → the last piece of work queued under it. */
+  private readonly lastByKey = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
 
-  run(work: () => Promise<void>): Promise<void> {
-    return this.queue.add(async () => {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await work();
-    });
+  run(orderKey: string | null, work: () => Promise<void>): Promise<void> {
+    const start = () =>
+      this.queue.add(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await work();
+      });
+    const previous = orderKey ? this.lastByKey.get(orderKey) : undefined;
+    const piece = previous ? previous.catch(() => undefined).then(start) : start();
+    if (orderKey) this.lastByKey.set(orderKey, piece);
+    this.inFlight.add(piece);
+    void piece
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight.delete(piece);
+        if (orderKey && this.lastByKey.get(orderKey) === piece) this.lastByKey.delete(orderKey);
+      });
+    return piece;
   }
 
   /** Pieces of work waiting or running. */
   get size(): number {
-    return this.queue.size + this.queue.pending;
+    return this.inFlight.size;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await withTimeout(this.queue.onIdle(), DRAIN_MS, 'the Slack work acknowledged before shutdown').catch(() => undefined);
+    const all = Promise.allSettled([...this.inFlight]).then(() => undefined);
+    await withTimeout(all, DRAIN_MS, 'the Slack work acknowledged before shutdown').catch(() => undefined);
   }
 }
