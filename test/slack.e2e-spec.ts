@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AccountActionsService } from '../src/admin-actions/account-actions.service';
 import { DemoIdentities } from '../src/demo/demo-identities.service';
 import { NotificationsSettle } from '../src/notifications/notifications-settle';
 import { createTicket, PEOPLE } from './factories/ticket.factory';
@@ -199,9 +201,15 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       ]);
     });
 
-    it('Escalader: refused without a reason; with one the ticket climbs a tier and its card reaches academic support', async () => {
+    it('Escalader: refused without a reason; with one the ticket climbs a tier and its card reaches academic support, with what was said before', async () => {
       const { reference } = await ticketWithCard();
       const before = await ticketRow(reference);
+      await t.http
+        .post(`/api/v1/tickets/${reference}/messages`)
+        .set('Authorization', writer)
+        .set('X-On-Behalf-Of', PEOPLE.teacher.entUserId)
+        .send({ body: 'Le partage échoue aussi depuis la tablette.' })
+        .expect(201);
       const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
       await click(camille, 'relais_escalate', reference).expect(200);
       const open = await eventually(() => slack.callsOf('views.open', (a) => a.trigger_id === `trigger-relais_escalate-${camille}` && a.view.private_metadata === reference)[0], 10_000, 'the modal');
@@ -213,6 +221,15 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       await submit(camille, 'relais_escalate_view', reference, { reason: { value: { value: 'Hors de portée de l’école' } }, tier: { value: { selected_option: { value: target } } } }).expect(200);
       await eventually(async () => (await ticketRow(reference)).tier === target, 10_000, 'the escalation');
       expect(target).not.toBe(before.tier);
+      await settle();
+      await eventually(() => cardPosts(reference, SUPPORT_CHANNEL).length > 0, 10_000, 'the card in academic support');
+      const supportTs = await eventually(async () => (await query<{ ts: string }>(`SELECT c.ts FROM slack_cards c WHERE c.ticket_id = $1 AND c.channel_id = $2`, [before.id, SUPPORT_CHANNEL]))[0]?.ts, 10_000, 'the card kept');
+      // The new thread starts with the conversation so far, each message under its author.
+      const history = await eventually(() => {
+        const replies = slack.callsOf('chat.postMessage', (a) => a.channel === SUPPORT_CHANNEL && a.thread_ts === supportTs);
+        return replies.some((r) => r.args.text === 'Le partage échoue aussi depuis la tablette.') && replies;
+      }, 10_000, 'the history in the new thread');
+      expect(history.find((r) => r.args.text === 'Le partage échoue aussi depuis la tablette.')!.args.username).toBe('Julien Moreau');
     });
 
     it('Transmettre au support: for the director, not for an ERUN', async () => {
@@ -267,6 +284,35 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       // What was written in the thread is not posted back into it.
       await settle();
       expect(slack.callsOf('chat.postMessage', (a) => a.thread_ts === ts && String(a.text).includes('réessayer'))).toEqual([]);
+    });
+
+    it('a file shared in the thread is copied into the ticket with its message; a refused one is told to its author alone', async () => {
+      const { reference, ts } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300)]);
+      const shot = slack.shareFile('capture écran.png', 'image/png', png);
+      const tool = slack.shareFile('outil.exe', 'application/x-msdownload', Buffer.from('MZ\x90\x00binary'));
+      await sendEvent({
+        type: 'message', subtype: 'file_share', channel: VAL_FLEURI, channel_type: 'channel', user: camille, team: TEAM_ID,
+        thread_ts: ts, ts: '1800000003.000001', text: 'Voici la capture de l’erreur', files: [shot, tool],
+      }).expect(200);
+      const files = await eventually(async () => {
+        const rows = await query<{ file_name: string; content_type: string; size: number; content: Buffer; body: string; author_name: string }>(
+          `SELECT a.file_name, a.content_type, a.size, a.content, m.body, m.author_name
+             FROM ticket_attachments a JOIN ticket_messages m ON m.id = a.message_id JOIN tickets t ON t.id = a.ticket_id WHERE t.reference = $1`,
+          [reference],
+        );
+        return rows.length > 0 && rows;
+      }, 10_000, 'the file in the ticket');
+      expect(files.map(({ content, ...f }) => f)).toEqual([{ file_name: 'capture écran.png', content_type: 'image/png', size: png.length, body: 'Voici la capture de l’erreur', author_name: 'Camille Martin' }]);
+      expect(Buffer.from(files[0].content).equals(png)).toBe(true);
+      // Fetched from Slack's file host with the bot token.
+      const downloads = slack.calls.filter((c) => c.method.startsWith('/files/'));
+      expect(downloads.length).toBeGreaterThanOrEqual(1);
+      expect(downloads.every((c) => c.authorized)).toBe(true);
+      const told = await eventually(() => ephemeralsTo(camille).find((c) => String(c.args.text).includes('outil.exe')), 10_000, 'the refusal');
+      expect(told.args.text).toBe('Ce fichier n’a pas été joint au ticket\u00a0: «\u00a0outil.exe\u00a0» (type de fichier non accepté).');
+      expect(told.args.channel).toBe(VAL_FLEURI);
     });
 
     it('a message added elsewhere appears in the thread under its author name, and the history before the card too', async () => {
@@ -354,6 +400,80 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       expect(slack.calls.filter((c) => !c.method.startsWith('/respond/')).some((c) => JSON.stringify(c.args).includes(text))).toBe(false);
       const audit = await query<{ outcome: string; channel: string }>(`SELECT outcome, channel FROM account_audit_log WHERE action = 'renewal_code' AND actor_key = $1`, [`slack:${TEAM_ID}:${claire}`]);
       expect(audit).toEqual([{ outcome: 'done', channel: 'slack' }]);
+    });
+
+    it('debloquer unblocks a login once confirmed, through the guarded actions; then there is nothing left to unblock', async () => {
+      const claire = await slackUser(PEOPLE.directorJeanMoulin.entUserId, 'link');
+      // Claire blocked the account earlier (the guarded actions themselves, as from any channel).
+      const accounts = t.app.get(AccountActionsService);
+      const actor = { kind: 'chat' as const, identity: { channel: 'slack' as const, externalId: `${TEAM_ID}:${claire}`, displayName: null } };
+      const block = await accounts.preview(actor, { action: 'block', target: { login: 'tom.girard' }, reason: 'Compte utilisé par un tiers' });
+      if (block.kind !== 'confirm') throw new Error(`block refused: ${block.text}`);
+      await accounts.confirm(actor, block.confirmation.token);
+      const { id, sent } = command(claire, 'debloquer tom.girard');
+      await sent.expect(200);
+      const [preview] = await responses(id);
+      expect(preview.args.response_type).toBe('ephemeral');
+      const confirm = (preview.args.blocks ?? []).flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'relais_confirm_account_action');
+      expect(confirm).toBeDefined();
+      await interact({
+        type: 'block_actions',
+        team: { id: TEAM_ID },
+        user: { id: claire, team_id: TEAM_ID },
+        trigger_id: 'trigger-unblock',
+        response_url: slack.responseUrl(`${id}-confirm`),
+        actions: [{ action_id: 'relais_confirm_account_action', type: 'button', value: confirm.value }],
+      }).expect(200);
+      const [result] = await responses(`${id}-confirm`);
+      expect(result.args.response_type).toBe('ephemeral');
+      const audit = await query<{ outcome: string }>(`SELECT outcome FROM account_audit_log WHERE action = 'unblock' AND actor_key = $1`, [`slack:${TEAM_ID}:${claire}`]);
+      expect(audit).toEqual([{ outcome: 'done' }]);
+      // Unblocked: asked again, the guarded actions say so, and offer nothing to confirm.
+      const again = command(claire, 'debloquer tom.girard');
+      await again.sent.expect(200);
+      const [nothing] = await responses(again.id);
+      expect(nothing.args.blocks).toBeUndefined();
+      expect(String(nothing.args.text)).toMatch(/bloqué/);
+    });
+
+    it('voir shows a ticket card without its buttons to whoever may see it, and not to others', async () => {
+      const { reference } = await ticketWithCard();
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      const seen = command(camille, `voir ${reference}`);
+      await seen.sent.expect(200);
+      const [card] = await responses(seen.id);
+      expect(card.args.response_type).toBe('ephemeral');
+      expect(card.args.text).toContain(reference);
+      expect(JSON.stringify(card.args.blocks)).toContain('Julien Moreau');
+      expect(buttonsOf(card.args.blocks)).toEqual([]);
+      // Karim is the ERUN of another circonscription: not his ticket.
+      const karim = await slackUser(PEOPLE.erunDeuxRives.entUserId);
+      const refused = command(karim, `voir ${reference}`);
+      await refused.sent.expect(200);
+      const [answer] = await responses(refused.id);
+      expect(answer.args.text).toBe('Ce ticket est introuvable, ou vous ne pouvez pas le voir.');
+      // Nobody's Slack account: asked to link it first.
+      const stranger = command(await slackUser(null), `voir ${reference}`);
+      await stranger.sent.expect(200);
+      expect((await responses(stranger.id))[0].args.text).toMatch(/^Votre compte Slack n’est pas encore lié/);
+    });
+
+    it('file lists what I claimed and the unclaimed queue of my circonscription', async () => {
+      const claimed = await ticketWithCard({ subject: 'Partager un dossier, pris' });
+      const waiting = await ticketWithCard({ subject: 'Partager un dossier, en attente' });
+      const camille = await slackUser(PEOPLE.erunValFleuri.entUserId);
+      await click(camille, ACTION_IDS.claim, claimed.reference).expect(200);
+      await eventually(async () => (await ticketRow(claimed.reference)).assignee_id === PEOPLE.erunValFleuri.entUserId, 10_000, 'the claim');
+      const { id, sent } = command(camille, 'file');
+      await sent.expect(200);
+      const [list] = await responses(id);
+      const text = String(list.args.text);
+      const [mine, queue] = text.split('À prendre en charge');
+      expect(mine).toMatch(/^Mes tickets \(\d+\)/);
+      expect(mine).toContain(claimed.reference);
+      expect(mine).not.toContain(waiting.reference);
+      expect(queue).toContain(waiting.reference);
+      expect(queue).not.toContain(claimed.reference);
     });
 
     it('the App Home shows my circonscription unclaimed queue, and what I claimed, by SLA due', async () => {

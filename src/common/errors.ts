@@ -69,6 +69,11 @@ export class DomainError extends Error {
   }
 }
 
+/** The French sentence written for the person a refusal is told to (`details.userMessage`), when there is one. */
+export function userMessageOf(error: unknown): string | null {
+  return error instanceof DomainError && typeof error.details?.userMessage === 'string' ? error.details.userMessage : null;
+}
+
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':

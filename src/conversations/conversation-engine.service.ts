@@ -6,7 +6,7 @@ import { AccountActionsService, Preview } from '../admin-actions/account-actions
 import { ChatChannel, ChatIdentity, identityKey } from '../admin-actions/actor';
 import { LinkingService } from '../admin-actions/linking/linking.service';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/errors';
+import { DomainError, userMessageOf } from '../common/errors';
 import { MessageContext } from '../common/message-catalogue';
 import { DirectoryService } from '../directory/directory.service';
 import { PROFILES, Profile } from '../directory/profiles';
@@ -663,8 +663,9 @@ function subjectOf(text: string): string {
 }
 
 function userMessage(error: unknown): string {
-  if (error instanceof DomainError && typeof error.details?.userMessage === 'string') return error.details.userMessage;
-  throw error;
+  const message = userMessageOf(error);
+  if (message === null) throw error;
+  return message;
 }
 
 /** The state keeps the person's words (a question, a message to add) until the next turn: stored masked like the transcript. */

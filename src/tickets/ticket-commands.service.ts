@@ -32,7 +32,8 @@ export class TicketCommands {
     private readonly routing: RoutingService,
   ) {}
 
-  async addMessage(reference: string, input: { body: string; visibility: MessageVisibility; channel: SourceChannel }, person: Person) {
+  /** `attachments`: staged files that come with the message (`TicketSources.stageAttachment`). */
+  async addMessage(reference: string, input: { body: string; visibility: MessageVisibility; channel: SourceChannel; attachments?: string[] }, person: Person) {
     const actor = personActor(person);
     return this.writer.change(
       { reference },
@@ -45,7 +46,9 @@ export class TicketCommands {
         // The first public answer from staff meets the first-response deadline.
         if (!internal && !byRequester && !c.ticket.firstRespondedAt) c.ticket.firstRespondedAt = c.now;
         const authorName = actor.name ?? (byRequester ? c.ticket.requesterName : actor.id);
-        const message = await c.addMessage({ ...input, authorId: actor.id, authorName }, byRequester, actor);
+        const { attachments = [], ...fields } = input;
+        const message = await c.addMessage({ ...fields, authorId: actor.id, authorName }, byRequester, actor);
+        await c.attach(attachments, message.id, actor);
         c.moveStatus(statusAfterComment(statusFromCode(c.ticket.status), { byRequester, internal }), actor);
         return message;
       },

@@ -13,6 +13,8 @@ export interface SlackCall {
   authorized: boolean;
   /** What the local Slack answered: 200, or 429 when told to. */
   status: number;
+  /** What it answered (a posted message's `ts`…). */
+  answer?: Record<string, any>;
   at: number;
 }
 
@@ -26,6 +28,8 @@ export interface SlackCall {
 export class SlackServer {
   readonly calls: SlackCall[] = [];
   private nextTs = 1_700_000_000;
+  private readonly files = new Map<string, { mimetype: string; content: Buffer }>();
+  private fileSeq = 0;
   private readonly limited: { method: string; seconds: number; where: (args: Record<string, any>) => boolean }[] = [];
 
   private constructor(private readonly server: Server) {}
@@ -49,9 +53,17 @@ export class SlackServer {
             res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
             return res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
           }
+          const file = req.method === 'GET' && path.startsWith('/files/') ? slack.files.get(decodeURIComponent(path.slice(7))) : undefined;
+          if (file) {
+            slack.calls.push(call);
+            if (!call.authorized) return res.writeHead(302, { location: '/login' }).end();
+            res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.content.length) });
+            return res.end(file.content);
+          }
+          call.answer = slack.answer(method, args);
           slack.calls.push(call);
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(slack.answer(method, args)));
+          res.end(JSON.stringify(call.answer));
         });
       }),
     );
@@ -69,6 +81,18 @@ export class SlackServer {
 
   responseUrl(id: string): string {
     return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  /**
+   * A file shared in Slack: served at its `url_private_download` to the bot's
+   * token only (anyone else is sent to the login page, as Slack does); returns
+   * the file object Slack puts in a message event.
+   */
+  shareFile(name: string, mimetype: string, content: Buffer): Record<string, unknown> {
+    const id = `F0TEST${++this.fileSeq}`;
+    this.files.set(`${id}/${name}`, { mimetype, content });
+    const url = `http://127.0.0.1:${this.port}/files/${id}/${encodeURIComponent(name)}`;
+    return { id, name, title: name, mimetype, filetype: name.split('.').pop(), size: content.length, url_private: url, url_private_download: url, mode: 'hosted' };
   }
 
   /** The next call of `method` whose arguments match answers 429 with Retry-After. */

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackCommandMiddlewareA
 import type { KnownBlock } from '@slack/types';
 import { AccountActionsService } from '../../admin-actions/account-actions.service';
 import { LinkingService } from '../../admin-actions/linking/linking.service';
-import { DomainError } from '../../common/errors';
+import { DomainError, userMessageOf } from '../../common/errors';
 import { JsonLogger } from '../../common/logging/json-logger';
 import { ChatReply } from '../../conversations/chat-outlets';
 import { ConversationEngine } from '../../conversations/conversation-engine.service';
@@ -189,10 +189,11 @@ function replyMessage(reply: ChatReply): { text: string; blocks?: KnownBlock[] }
 
 /** The guarded actions' refusals are already written for people (French); anything else gets the generic answer. */
 function userMessage(error: unknown): string {
+  const written = userMessageOf(error);
+  if (written !== null) return written;
   if (error instanceof DomainError) {
     if (error.code === 'TICKET_NOT_FOUND') return T.notFound;
     if (error.code.startsWith('TICKET_')) return T.forbidden;
-    return /[àâéèêëîïôûùç]|\s[:;?!]/.test(error.message) ? error.message : T.failed;
   }
   return T.failed;
 }

@@ -7,32 +7,30 @@ import { DomainError } from '../../common/errors';
 import { JsonLogger } from '../../common/logging/json-logger';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { SlackBolt } from './slack-bolt';
+import { SlackEventLog } from './slack-event-log';
 import { SlackWorkQueue } from './slack-work-queue';
 
 /** Slack signs each request with its time: older or later than this, it is refused (a replay). */
 export const SLACK_MAX_SKEW_SECONDS = 300;
 /** Bolt's listeners acknowledge first; should one not, Slack still hears back well within its 3 s. */
 const ACK_DEADLINE_MS = 2500;
-/** Event ids kept to recognise Slack's retries of work already done. */
-const SEEN_EVENTS_MAX = 10_000;
 
 /**
  * The one request URL of the Slack app (events, slash commands,
  * interactivity), Bolt's default `/slack/events`. Checks what Bolt does not
- * (future timestamps, retries of an event already handled) as well as the
- * signature, then hands the request to Bolt; the response goes out as soon
- * as a listener acknowledges, the work goes on after it.
+ * (future timestamps) as well as the signature, then hands the request to
+ * Bolt; the response goes out as soon as a listener acknowledges, the work
+ * goes on after it. An event is worked once whatever Slack's retries: the
+ * event log in the database says whether it was taken in hand already.
  */
 @ApiExcludeController()
 @Controller('slack')
 export class SlackEventsController {
-  /** event_id → when it was first received (ms). */
-  private readonly seenEvents = new Map<string, number>();
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bolt: SlackBolt,
     private readonly work: SlackWorkQueue,
+    private readonly eventLog: SlackEventLog,
     private readonly clock: Clock,
     private readonly logger: JsonLogger,
   ) {}
@@ -50,11 +48,6 @@ export class SlackEventsController {
     }
     const retryNum = numberHeader(req.headers['x-slack-retry-num']);
     const eventId = typeof body.event_id === 'string' ? body.event_id : null;
-    if (eventId && this.alreadySeen(eventId)) {
-      // Slack retried an event whose first delivery is handled (or being handled): acknowledge, do nothing.
-      res.status(200).send('');
-      return;
-    }
     let acked = false;
     const ack = async (response?: unknown) => {
       if (acked) return;
@@ -72,7 +65,12 @@ export class SlackEventsController {
     const deadline = setTimeout(() => void ack(), ACK_DEADLINE_MS);
     deadline.unref();
     const event = { body, ack, retryNum, retryReason: headerText(req.headers['x-slack-retry-reason']) };
-    (atOnce ? this.work.run(orderKey(body), () => this.bolt.dispatch(event)) : this.bolt.dispatch(event))
+    // A retry of an event already taken in hand (here or by another replica) is acknowledged and left.
+    const once = async () => {
+      if (eventId && !(await this.eventLog.claim(eventId))) return;
+      await this.bolt.dispatch(event);
+    };
+    (atOnce ? this.work.run(orderKey(body), once) : this.bolt.dispatch(event))
       .catch((error: unknown) => {
         this.logger.event('error', 'slack.listener_failed', { error: error instanceof Error ? error.message : String(error), requestId: (req as { id?: string }).id }, 'slack');
       })
@@ -100,17 +98,6 @@ export class SlackEventsController {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new DomainError('SLACK_SIGNATURE_INVALID', 'The Slack signature does not match the request.');
     }
-  }
-
-  /** Marks an event as received; true when it already was. Bounded: the oldest ids go first. */
-  private alreadySeen(eventId: string): boolean {
-    if (this.seenEvents.has(eventId)) return true;
-    if (this.seenEvents.size >= SEEN_EVENTS_MAX) {
-      const oldest = this.seenEvents.keys().next().value;
-      if (oldest !== undefined) this.seenEvents.delete(oldest);
-    }
-    this.seenEvents.set(eventId, Date.now());
-    return false;
   }
 }
 

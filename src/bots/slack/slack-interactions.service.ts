@@ -8,6 +8,7 @@ import { TicketCommands } from '../../tickets/ticket-commands.service';
 import { TicketQueries } from '../../tickets/ticket-queries.service';
 import { ACTIONS, reasonModal, replyModal, VIEWS } from './slack-cards';
 import { SlackBolt } from './slack-bolt';
+import { SlackFile, SlackFiles } from './slack-files';
 import { SlackPeople } from './slack-people';
 import { SLACK_TEXTS as T } from './slack-texts';
 import { SlackTriageChannel } from './slack-triage.channel';
@@ -39,6 +40,7 @@ export class SlackInteractions implements OnModuleInit {
     private readonly queries: TicketQueries,
     private readonly routing: RoutingService,
     private readonly cards: SlackTriageChannel,
+    private readonly files: SlackFiles,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -146,7 +148,9 @@ export class SlackInteractions implements OnModuleInit {
 
   /** A reply in a card's thread becomes a ticket message under the author's name; `note:` makes it internal. */
   private async onMessage(message: SlackMessage, body: { team_id?: string }): Promise<void> {
-    if (message.channel_type === 'im' || message.subtype || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
+    // A message with files comes as the `file_share` subtype; other subtypes (edits, joins, bots) are not replies.
+    if (message.subtype && message.subtype !== 'file_share') return;
+    if (message.channel_type === 'im' || message.bot_id || !message.user || !message.thread_ts || message.thread_ts === message.ts) return;
     const card = await this.cards.cardAt(message.channel, message.thread_ts);
     if (!card) return;
     const teamId = message.team ?? body.team_id ?? '';
@@ -154,11 +158,17 @@ export class SlackInteractions implements OnModuleInit {
     const text = (message.text ?? '').trim();
     const internal = NOTE_PREFIX.test(text);
     const content = internal ? text.replace(NOTE_PREFIX, '').trim() : text;
-    if (!content) return;
+    const files = message.files ?? [];
+    if (!content && !files.length) return;
     await this.asPerson(clicker, {}, async (person) => {
       const [ticket] = await this.queries.byIds([card.ticketId]);
       if (!ticket) return;
-      const added = await this.commands.addMessage(ticket.reference, { body: content, visibility: internal ? 'internal' : 'public', channel: 'slack' }, person);
+      // The files are the ticket's own copies: they stay when Slack deletes its own.
+      const { attachments, refused } = await this.files.stage(files);
+      if (refused.length) await this.tellPrivately(clicker, T.filesRefused(refused));
+      if (!content && !attachments.length) return;
+      const visibility = internal ? 'internal' : 'public';
+      const added = await this.commands.addMessage(ticket.reference, { body: content || T.filesOnly, visibility, channel: 'slack', attachments }, person);
       // Already in this thread: never posted back into it.
       await this.cards.remember(added.result.id, message.channel, message.ts);
     });
@@ -176,6 +186,7 @@ export interface SlackMessage {
   thread_ts?: string;
   channel: string;
   channel_type?: string;
+  files?: SlackFile[];
 }
 
 /** A refusal as the clicker reads it. */

@@ -1,6 +1,7 @@
 import { Profile } from '../../directory/profiles';
 import { Priority } from '../../routing/routing-rules';
 import { TicketStatus } from '../../tickets/ticket-status';
+import { FileRefusal, SLACK_FILE_MAX_BYTES } from './slack-files';
 
 /** A no-break space: French typography puts one before « : ; ? ! » and inside « ». */
 const NB = '\u00a0';
@@ -75,7 +76,17 @@ export const SLACK_TEXTS = {
   slaReminder: (who: string, due: string) => `${who} ⏰ Échéance proche${NB}: ce ticket doit être traité avant le ${due}.`,
   slaBreached: (who: string, due: string) => `${who} 🚨 Échéance dépassée${NB}: ce ticket devait être traité avant le ${due}.`,
   escalatedTo: (tier: string) => `Ticket escaladé vers ${tier}.`,
+  filesOnly: 'Fichier joint.',
+  attachedFiles: (names: string[]) => `📎 ${names.length > 1 ? 'Fichiers joints' : 'Fichier joint'}${NB}: ${names.join(', ')}`,
+  filesRefused: (refused: FileRefusal[]) =>
+    `${refused.length > 1 ? 'Ces fichiers n’ont pas été joints' : 'Ce fichier n’a pas été joint'} au ticket${NB}: ${refused.map((r) => `«${NB}${r.name}${NB}» (${FILE_REFUSALS[r.why]})`).join(', ')}.`,
 } as const;
+
+const FILE_REFUSALS: Record<FileRefusal['why'], string> = {
+  too_big: `plus de ${SLACK_FILE_MAX_BYTES / 1024 / 1024}${NB}Mo`,
+  type: 'type de fichier non accepté',
+  unreachable: 'Slack ne l’a pas transmis',
+};
 
 /** The `/assistance` command's own sentences. */
 export const SLASH_TEXTS = {

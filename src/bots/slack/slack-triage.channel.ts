@@ -1,6 +1,6 @@
 import { Inject, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { JsonLogger } from '../../common/logging/json-logger';
 import { PeriodicTask } from '../../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../../config/config';
@@ -152,20 +152,25 @@ export class SlackTriageChannel implements NotificationChannel, OnApplicationBoo
   private async syncThreads(ticket: TicketEntity, cards: SlackCardEntity[]): Promise<void> {
     if (!cards.length) return;
     const messages = await this.queries.messages(ticket, BACK_OFFICE);
-    const shown = await this.db.getRepository(SlackThreadMessageEntity).find({ where: cards.map((c) => ({ channelId: c.channelId })) });
+    if (!messages.length) return;
+    const shown = await this.db.getRepository(SlackThreadMessageEntity).findBy({ messageId: In(messages.map((m) => m.id)) });
     const seen = new Set(shown.map((s) => `${s.messageId}|${s.channelId}`));
-    for (const card of cards) {
-      for (const message of messages) {
-        if (seen.has(`${message.id}|${card.channelId}`)) continue;
-        const posted = await this.bolt.client.chat.postMessage({
-          channel: card.channelId,
-          thread_ts: card.ts,
-          text: threadText(message),
-          username: message.authorName.slice(0, 80),
-          unfurl_links: false,
-        });
-        await this.remember(message.id, card.channelId, String(posted.ts));
-      }
+    const toPost = cards.flatMap((card) => messages.filter((m) => !seen.has(`${m.id}|${card.channelId}`)).map((message) => ({ card, message })));
+    if (!toPost.length) return;
+    // The thread names each message's files; the files themselves are the ticket's, read through Relais.
+    const filesOf = new Map<string, string[]>();
+    for (const file of await this.queries.attachments(ticket.id)) {
+      if (file.messageId) filesOf.set(file.messageId, [...(filesOf.get(file.messageId) ?? []), file.fileName]);
+    }
+    for (const { card, message } of toPost) {
+      const posted = await this.bolt.client.chat.postMessage({
+        channel: card.channelId,
+        thread_ts: card.ts,
+        text: threadText(message, filesOf.get(message.id) ?? []),
+        username: message.authorName.slice(0, 80),
+        unfurl_links: false,
+      });
+      await this.remember(message.id, card.channelId, String(posted.ts));
     }
   }
 
@@ -181,7 +186,7 @@ export class SlackTriageChannel implements NotificationChannel, OnApplicationBoo
   }
 }
 
-function threadText(message: TicketMessageEntity): string {
-  const body = escapeMrkdwn(message.body);
+function threadText(message: TicketMessageEntity, files: string[]): string {
+  const body = escapeMrkdwn(message.body) + (files.length ? `\n${escapeMrkdwn(T.attachedFiles(files))}` : '');
   return message.visibility === 'internal' ? `🔒 _${T.internalNote}_\u00a0: ${body}` : body;
 }

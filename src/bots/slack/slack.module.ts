@@ -7,6 +7,8 @@ import { RoutingModule } from '../../routing/routing.module';
 import { TicketsModule } from '../../tickets/tickets.module';
 import { SlackBolt } from './slack-bolt';
 import { SlackCommands } from './slack-commands.service';
+import { SlackEventLog } from './slack-event-log';
+import { SlackFiles } from './slack-files';
 import { SlackEventsController } from './slack-events.controller';
 import { SlackInteractions } from './slack-interactions.service';
 import { SlackPeople } from './slack-people';
@@ -18,6 +20,6 @@ import { SlackCardEntity, SlackThreadMessageEntity } from './slack.entities';
 @Module({
   imports: [TypeOrmModule.forFeature([SlackCardEntity, SlackThreadMessageEntity]), AdminActionsModule, ConversationsModule, DirectoryModule, RoutingModule, TicketsModule],
   controllers: [SlackEventsController],
-  providers: [SlackBolt, SlackWorkQueue, SlackPeople, SlackTriageChannel, SlackInteractions, SlackCommands],
+  providers: [SlackBolt, SlackWorkQueue, SlackEventLog, SlackFiles, SlackPeople, SlackTriageChannel, SlackInteractions, SlackCommands],
 })
 export class SlackModule {}

@@ -9,7 +9,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { AttachmentInfo } from '../../tickets/ticket-attachment.entity';
 import { TicketQueries } from '../../tickets/ticket-queries.service';
 import { TicketSources } from '../../tickets/ticket-sources.service';
-import { checkAttachmentType, DEFAULT_ATTACHMENT_TYPES } from './zendesk-content-type';
+import { checkAttachmentType, DEFAULT_ATTACHMENT_TYPES } from '../../tickets/attachment-type';
 import { ZendeskAttachmentEntity, ZendeskTicketEntity } from './zendesk.entities';
 
 /** An upload named in a ticket or comment: its Zendesk id and the file it is. */

@@ -1,4 +1,4 @@
-import { parseContentType } from '../../common/http/body-parsing';
+import { parseContentType } from '../common/http/body-parsing';
 
 const OOXML = 'application/vnd.openxmlformats-officedocument';
 const ODF = 'application/vnd.oasis.opendocument';

@@ -1,4 +1,4 @@
-import { checkAttachmentType, DEFAULT_ATTACHMENT_TYPES } from './zendesk-content-type';
+import { checkAttachmentType, DEFAULT_ATTACHMENT_TYPES } from './attachment-type';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 const PDF = Buffer.from('%PDF-1.7\n…');
