@@ -230,6 +230,8 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
         return replies.some((r) => r.args.text === 'Le partage échoue aussi depuis la tablette.') && replies;
       }, 10_000, 'the history in the new thread');
       expect(history.find((r) => r.args.text === 'Le partage échoue aussi depuis la tablette.')!.args.username).toBe('Julien Moreau');
+      // One card there, not two (a delivery retried behind a stalled one would post another).
+      expect(cardPosts(reference, SUPPORT_CHANNEL)).toHaveLength(1);
     });
 
     it('Transmettre au support: for the director, not for an ERUN', async () => {
@@ -358,6 +360,21 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       const [answer] = await responses(id);
       expect(answer.args.response_type).toBe('ephemeral');
       expect(String(answer.args.text).length).toBeGreaterThan(20);
+    });
+
+    it('ticket starts a ticket for the person, in the ephemeral answers', async () => {
+      const julien = await slackUser(PEOPLE.teacher.entUserId, 'link');
+      const { id, sent } = command(julien, 'ticket Le cahier de textes de la classe ne s’affiche plus depuis ce matin');
+      await sent.expect(200);
+      const [reply] = await responses(id);
+      expect(reply.args.response_type).toBe('ephemeral');
+      const reference = /AST-\d{4}-\d{6}/.exec(String(reply.args.text))?.[0];
+      expect(reference).toBeDefined();
+      const [ticket] = await query<{ requester_ent_id: string; source_channel: string; subject: string }>('SELECT requester_ent_id, source_channel, subject FROM tickets WHERE reference = $1', [reference]);
+      expect(ticket).toMatchObject({ requester_ent_id: PEOPLE.teacher.entUserId, source_channel: 'slack' });
+      expect(ticket.subject).toMatch(/cahier de textes/);
+      // Its buttons are the engine's own choices, answered in the same ephemeral way.
+      expect(buttonsOf(reply.args.blocks).every((a: string) => a.startsWith('relais_choice:'))).toBe(true);
     });
 
     it('an unknown sub-command gets the usage, in French', async () => {

@@ -6,6 +6,9 @@ import { Clock } from '../common/clock';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxService } from './outbox.service';
 
+/** Between two looks at what is still due. */
+const SETTLE_PAUSE_MS = 10;
+
 /**
  * Waits until everything committed so far has been told: the relay has read
  * the history to its end and no notification is due and undelivered. For
@@ -31,6 +34,10 @@ export class NotificationsSettle {
       );
       if (due === 0) return true;
       await this.outbox.sweep();
+      // A row still due is being delivered by someone else (its lease): wait for it on the event loop. Without
+      // this pause, on the embedded database (whose queries resolve without I/O) the loop would starve the very
+      // delivery it waits for, until the timeout.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
     }
     return false;
   }
