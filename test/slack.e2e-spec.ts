@@ -317,7 +317,7 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       expect(told.args.channel).toBe(VAL_FLEURI);
     });
 
-    it('a message added elsewhere appears in the thread under its author name, and the history before the card too', async () => {
+    it('a message added elsewhere appears in the thread under its author name; a change made elsewhere updates the card', async () => {
       const { reference, ts } = await ticketWithCard();
       const res = await t.http
         .post(`/api/v1/tickets/${reference}/messages`)
@@ -329,6 +329,16 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       const posted = await eventually(() => slack.callsOf('chat.postMessage', (a) => a.thread_ts === ts && a.text === 'J’ai réessayé, toujours rien.')[0], 10_000, 'the thread reply');
       expect(posted.args.username).toBe('Julien Moreau');
       expect(posted.args.channel).toBe(VAL_FLEURI);
+      // A change made elsewhere (the ERUN through the API) updates the card too.
+      await t.http
+        .post(`/api/v1/tickets/${reference}/transitions`)
+        .set('Authorization', writer)
+        .set('X-On-Behalf-Of', PEOPLE.erunValFleuri.entUserId)
+        .send({ action: 'claim' })
+        .expect(200);
+      await settle();
+      const claimed = await eventually(() => cardUpdates(reference).find((u) => u.args.ts === ts && JSON.stringify(u.args.blocks).includes('Camille Martin')), 10_000, 'the card updated from the API');
+      expect(buttonsOf(claimed.args.blocks)).not.toContain(ACTION_IDS.claim);
     });
   });
 
