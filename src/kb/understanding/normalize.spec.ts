@@ -1,4 +1,5 @@
-import { MAX_ANALYSED_CHARS, normalizeText, withoutCourtesy } from './normalize';
+import fc from 'fast-check';
+import { applySpellingRules, MAX_ANALYSED_CHARS, normalizeText, SPELLING_RULES, withoutCourtesy } from './normalize';
 
 describe('normalizeText', () => {
   it.each([
@@ -41,5 +42,27 @@ describe('normalizeText', () => {
     expect(text).toContain('mot de passe oublié');
     expect(text).not.toMatch(/bonjour|madame|plaît|merci|avance|cordialement/);
     expect(withoutCourtesy('bonjour')).toBe('');
+  });
+});
+
+describe('applySpellingRules', () => {
+  /** The rules one by one, none skipped: what the chunked pass must equal. */
+  const oneByOne = (text: string) => SPELLING_RULES.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
+  /** Words the rules rewrite (each rule's first alternative), among ordinary ones and noise. */
+  const known = SPELLING_RULES.map(([pattern]) => /\(\?:\(\?:([^|()?\\[]+)/.exec(pattern.source)?.[1] ?? /\(\?:([^|()?\\[]+)/.exec(pattern.source)?.[1]).filter((w): w is string => !!w);
+  const word = fc.oneof(fc.constantFrom(...known), fc.constantFrom('le', 'compte', 'élève', 'mon', 'est', 'pas', 'de', "l'", 'ent', 'à'), fc.string({ maxLength: 6 }));
+
+  it('knows enough of the rules\' words to exercise them', () => {
+    expect(known.length).toBeGreaterThan(SPELLING_RULES.length * 0.8);
+  });
+
+  it('gives what the rules applied one by one give', () => {
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 25 }), fc.constantFrom(' ', ', ', ' ! ', "'"), (parts, gap) => {
+        const text = parts.join(gap).toLowerCase();
+        expect(applySpellingRules(text)).toBe(oneByOne(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
