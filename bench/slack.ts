@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createApp } from '../src/bootstrap';
 import { NotificationsSettle } from '../src/notifications/notifications-settle';
-import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackServer, slackSignature, TEAM_ID } from '../test/support/slack-server';
+import { SlackServer, slackSignature, TEAM_ID } from '../test/support/slack-server';
 import { TestStore } from '../test/support/test-app';
 import { percentile } from './load';
 
@@ -27,7 +27,7 @@ const ERUN_SLACK_ID = 'U0BENCHERUN';
 
 async function measure(label: string, databaseUrl: string | undefined): Promise<void> {
   const slack = await SlackServer.start();
-  const store = await TestStore.create({ LOG_LEVEL: 'silent', SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl }, { databaseUrl });
+  const store = await TestStore.create({ LOG_LEVEL: 'silent', ...slack.appEnv() }, { databaseUrl });
   const app = await createApp(store.config());
   try {
     await app.listen(0, '127.0.0.1');

@@ -7,7 +7,7 @@ import { DEFAULT_ROUTING_RULES_FILE } from '../src/routing/routing-rules';
 import { createTicket, PEOPLE } from './factories/ticket.factory';
 import { eventually } from './support/http-target';
 import { MovingClock } from './support/moving-clock';
-import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackServer } from './support/slack-server';
+import { SlackServer } from './support/slack-server';
 import { DRIVERS, TestApp, TestStore } from './support/test-app';
 
 /** Val-Fleuri's Slack channel in the demo directory. */
@@ -36,9 +36,7 @@ describe(`Slack SLA warnings (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
   beforeAll(async () => {
     slack = await SlackServer.start();
     store = await TestStore.create({
-      SLACK_BOT_TOKEN,
-      SLACK_SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
+      ...slack.appEnv(),
       ROUTING_RULES_FILE: rulesFile(dir),
       SLA_SWEEP_SECONDS: '0.2',
     });

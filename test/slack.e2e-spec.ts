@@ -5,7 +5,7 @@ import { DemoIdentities } from '../src/demo/demo-identities.service';
 import { NotificationsSettle } from '../src/notifications/notifications-settle';
 import { createTicket, PEOPLE } from './factories/ticket.factory';
 import { eventually } from './support/http-target';
-import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackServer, slackSignature, TEAM_ID } from './support/slack-server';
+import { SlackCall, SlackServer, slackSignature, TEAM_ID } from './support/slack-server';
 import { DRIVERS, TestApp, TestStore } from './support/test-app';
 
 /** Val-Fleuri's Slack channel in the demo directory (Jean-Moulin's circonscription). */
@@ -31,12 +31,7 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
 
   beforeAll(async () => {
     slack = await SlackServer.start();
-    store = await TestStore.create({
-      SLACK_BOT_TOKEN,
-      SLACK_SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_SUPPORT_CHANNEL_ID: SUPPORT_CHANNEL,
-    });
+    store = await TestStore.create({ ...slack.appEnv(), SLACK_SUPPORT_CHANNEL_ID: SUPPORT_CHANNEL });
     t = await TestApp.start(store);
     writer = await t.apiKey(['tickets:read', 'tickets:write', 'act_as'], 'ent');
   });
@@ -130,7 +125,7 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       ['a timestamp six minutes ahead', { timestamp: Math.floor(Date.now() / 1000) + 360 }, 'SLACK_REQUEST_STALE'],
     ])('refuses %s with 401 and the usual error body, and does nothing', async (_what, options, code) => {
       // A slash command that would be answered through its response URL, were it accepted.
-      const respondTo = `refused-${code}-${options.timestamp ?? 'sig'}`;
+      const respondTo = `refused-${code}-${'timestamp' in options ? options.timestamp : 'sig'}`;
       const body = new URLSearchParams({ team_id: TEAM_ID, user_id: 'U0REFUSED', command: '/assistance', text: 'aide mot de passe', response_url: slack.responseUrl(respondTo) }).toString();
       const res = await post(body, 'application/x-www-form-urlencoded', options).expect(401);
       expect(res.body).toMatchObject({ code, requestId: expect.any(String), message: expect.any(String) });
@@ -361,6 +356,22 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     }
     const responses = (id: string, count = 1) => eventually(() => slack.calls.filter((c) => c.method === `/respond/${id}`).length >= count && slack.calls.filter((c) => c.method === `/respond/${id}`), 15_000, `${count} response(s) to ${id}`);
 
+    /** Presses the Confirmer button of a guarded action's preview; returns the ephemeral answer to it. */
+    async function confirmPreview(user: string, preview: SlackCall, id: string): Promise<SlackCall> {
+      const confirm = (preview.args.blocks ?? []).flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'relais_confirm_account_action');
+      expect(confirm).toBeDefined();
+      await interact({
+        type: 'block_actions',
+        team: { id: TEAM_ID },
+        user: { id: user, team_id: TEAM_ID },
+        trigger_id: `trigger-confirm-${id}`,
+        response_url: slack.responseUrl(`${id}-confirm`),
+        actions: [{ action_id: 'relais_confirm_account_action', type: 'button', value: confirm.value }],
+      }).expect(200);
+      const [result] = await responses(`${id}-confirm`);
+      return result;
+    }
+
     it('aide answers from the knowledge base, ephemerally, after an immediate acknowledgement', async () => {
       const visitor = await slackUser(null);
       const { id, sent } = command(visitor, "aide j'ai oublié mon mot de passe de l'ENT");
@@ -409,17 +420,7 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       const { id, sent } = command(claire, 'code lea.lambert');
       await sent.expect(200);
       const [preview] = await responses(id);
-      const confirm = (preview.args.blocks ?? []).flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'relais_confirm_account_action');
-      expect(confirm).toBeDefined();
-      await interact({
-        type: 'block_actions',
-        team: { id: TEAM_ID },
-        user: { id: claire, team_id: TEAM_ID },
-        trigger_id: 'trigger-confirm',
-        response_url: slack.responseUrl(`${id}-confirm`),
-        actions: [{ action_id: 'relais_confirm_account_action', type: 'button', value: confirm.value }],
-      }).expect(200);
-      const [result] = await responses(`${id}-confirm`);
+      const result = await confirmPreview(claire, preview, id);
       expect(result.args.response_type).toBe('ephemeral');
       const text = String(result.args.text);
       expect(text).not.toBe(String(preview.args.text));
@@ -441,17 +442,7 @@ describe(`Slack triage app (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
       await sent.expect(200);
       const [preview] = await responses(id);
       expect(preview.args.response_type).toBe('ephemeral');
-      const confirm = (preview.args.blocks ?? []).flatMap((b: any) => b.elements ?? []).find((e: any) => e.action_id === 'relais_confirm_account_action');
-      expect(confirm).toBeDefined();
-      await interact({
-        type: 'block_actions',
-        team: { id: TEAM_ID },
-        user: { id: claire, team_id: TEAM_ID },
-        trigger_id: 'trigger-unblock',
-        response_url: slack.responseUrl(`${id}-confirm`),
-        actions: [{ action_id: 'relais_confirm_account_action', type: 'button', value: confirm.value }],
-      }).expect(200);
-      const [result] = await responses(`${id}-confirm`);
+      const result = await confirmPreview(claire, preview, id);
       expect(result.args.response_type).toBe('ephemeral');
       const audit = await query<{ outcome: string }>(`SELECT outcome FROM account_audit_log WHERE action = 'unblock' AND actor_key = $1`, [`slack:${TEAM_ID}:${claire}`]);
       expect(audit).toEqual([{ outcome: 'done' }]);

@@ -8,6 +8,7 @@ import { LinkingService } from '../admin-actions/linking/linking.service';
 import { Clock } from '../common/clock';
 import { DomainError, userMessageOf } from '../common/errors';
 import { MessageContext } from '../common/message-catalogue';
+import { OneAtATimeByKey } from '../common/one-at-a-time-by-key';
 import { DirectoryService } from '../directory/directory.service';
 import { PROFILES, Profile } from '../directory/profiles';
 import { AssistService } from '../kb/assist.service';
@@ -88,7 +89,7 @@ const RESET_INTENTS = ['login.forgot_password'];
  */
 @Injectable()
 export class ConversationEngine {
-  private readonly turns = new Map<string, Promise<unknown>>();
+  private readonly turns = new OneAtATimeByKey();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -107,12 +108,7 @@ export class ConversationEngine {
   ) {}
 
   handle(turn: Turn): Promise<ChatReply[]> {
-    const key = `${turn.channel}:${turn.conversation}`;
-    const previous = this.turns.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.play(turn));
-    this.turns.set(key, run);
-    void run.finally(() => this.turns.get(key) === run && this.turns.delete(key)).catch(() => undefined);
-    return run;
+    return this.turns.run(`${turn.channel}:${turn.conversation}`, () => this.play(turn));
   }
 
   /** What Relais says in a conversation of its own accord (a staff answer, a status change): kept, and sent if the channel is here. */

@@ -79,6 +79,11 @@ export class SlackServer {
     return `http://127.0.0.1:${this.port}/api/`;
   }
 
+  /** What the app needs to talk to this Slack: the bot's secrets and the Web API's address. */
+  appEnv(): { SLACK_BOT_TOKEN: string; SLACK_SIGNING_SECRET: string; SLACK_API_URL: string } {
+    return { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: this.apiUrl };
+  }
+
   responseUrl(id: string): string {
     return `http://127.0.0.1:${this.port}/respond/${id}`;
   }

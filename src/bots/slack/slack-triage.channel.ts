@@ -2,6 +2,7 @@ import { Inject, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { JsonLogger } from '../../common/logging/json-logger';
+import { OneAtATimeByKey } from '../../common/one-at-a-time-by-key';
 import { PeriodicTask } from '../../common/periodic-task';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { CirconscriptionEntity, SchoolEntity } from '../../directory/directory.entities';
@@ -37,7 +38,7 @@ export class SlackTriageChannel implements NotificationChannel, OnApplicationBoo
   private byCirconscription = new Map<string, string>();
   private readonly reloading: PeriodicTask;
   /** One delivery at a time per ticket, so two events never post two cards. */
-  private readonly working = new Map<string, Promise<unknown>>();
+  private readonly perTicket = new OneAtATimeByKey();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -90,14 +91,7 @@ export class SlackTriageChannel implements NotificationChannel, OnApplicationBoo
   }
 
   deliver(delivery: Delivery): Promise<{ text?: string } | void> {
-    const ticketId = delivery.ticket.id;
-    const previous = this.working.get(ticketId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.deliverNow(delivery));
-    this.working.set(ticketId, run);
-    void run.finally(() => {
-      if (this.working.get(ticketId) === run) this.working.delete(ticketId);
-    }).catch(() => undefined);
-    return run;
+    return this.perTicket.run(delivery.ticket.id, () => this.deliverNow(delivery));
   }
 
   private async deliverNow({ event, ticket }: Delivery): Promise<{ text?: string } | void> {

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import PQueue from 'p-queue';
+import { OneAtATimeByKey } from '../../common/one-at-a-time-by-key';
 import { withTimeout } from '../../common/with-timeout';
 
 /**
@@ -23,8 +24,7 @@ const DRAIN_MS = 5_000;
 @Injectable()
 export class SlackWorkQueue implements OnApplicationShutdown {
   private readonly queue = new PQueue({ concurrency: SLACK_WORK_CONCURRENCY });
-  /** Order key → the last piece of work queued under it. */
-  private readonly lastByKey = new Map<string, Promise<void>>();
+  private readonly inOrder = new OneAtATimeByKey();
   private readonly inFlight = new Set<Promise<void>>();
 
   run(orderKey: string | null, work: () => Promise<void>): Promise<void> {
@@ -33,16 +33,9 @@ export class SlackWorkQueue implements OnApplicationShutdown {
         await new Promise<void>((resolve) => setImmediate(resolve));
         await work();
       });
-    const previous = orderKey ? this.lastByKey.get(orderKey) : undefined;
-    const piece = previous ? previous.catch(() => undefined).then(start) : start();
-    if (orderKey) this.lastByKey.set(orderKey, piece);
+    const piece = orderKey ? this.inOrder.run(orderKey, start) : start();
     this.inFlight.add(piece);
-    void piece
-      .catch(() => undefined)
-      .finally(() => {
-        this.inFlight.delete(piece);
-        if (orderKey && this.lastByKey.get(orderKey) === piece) this.lastByKey.delete(orderKey);
-      });
+    void piece.catch(() => undefined).finally(() => this.inFlight.delete(piece));
     return piece;
   }
 
