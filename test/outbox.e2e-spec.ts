@@ -63,6 +63,30 @@ describe(`notification outbox (${DRIVERS.database} + ${DRIVERS.queue})`, () => {
     const read = async (reference: string) => (await t.http.get(`/api/v1/tickets/${reference}`).set('Authorization', backOffice).expect(200)).body;
     const incidentsFor = (reference: string) => target.requests.filter((r) => r.path === '/incidents' && JSON.parse(r.body).reference_relais === reference);
 
+    it("writes the history's notifications already delivered, in the relay's own transaction, their texts on the history", async () => {
+      const reference = await createTicket(t, writer, { requester: PEOPLE.pupil, subject: 'mot de passe oublié', description: "j'ai oublié mon mot de passe" });
+      const { id } = await read(reference);
+      const db = t.app.get(DataSource);
+      const rowsOf = (): Promise<{ state: string; attempts: number; leased: boolean; same_time: boolean; address: string }[]> =>
+        db.query(
+          `SELECT state, attempts, leased_until IS NOT NULL AS leased, delivered_at = created_at AS same_time, address_key AS address
+             FROM outbox WHERE ticket_id = $1 AND channel = 'history' ORDER BY address_key`,
+          [id],
+        );
+      await eventually(async () => (await rowsOf()).length === 2, 10_000, 'the relay wrote the creation’s notifications');
+      // Written delivered at the first attempt, never leased, delivered at the time the relay wrote them.
+      expect(await rowsOf()).toEqual([
+        { state: 'delivered', attempts: 1, leased: false, same_time: true, address: expect.stringMatching(/^group:/) },
+        { state: 'delivered', attempts: 1, leased: false, same_time: true, address: expect.stringMatching(/^requester:/) },
+      ]);
+      const history = (await t.http.get(`/api/v1/tickets/${reference}/history`).set('Authorization', backOffice).expect(200)).body.items;
+      const delivered = history.filter((e: { type: string }) => e.type === 'notification_delivered');
+      expect(delivered.map((e: { after: { address: string; text: string } }) => [e.after.address, typeof e.after.text]).sort()).toEqual([
+        ['group', 'string'],
+        ['requester', 'string'],
+      ]);
+    });
+
     it('delivers an escalation exactly once to an incident tool that fails twice, signed, with the pivot fields', async () => {
       target.reply(INCIDENTS, { status: 500 }, { status: 500 }, { status: 200 });
       const reference = await createTicket(t, writer, { requester: PEOPLE.pupil, priority: 'majeur', subject: 'mot de passe oublié', description: "j'ai oublié mon mot de passe" });

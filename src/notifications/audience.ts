@@ -80,6 +80,15 @@ export function audienceOf(event: TicketEvent, ticket: TicketEntity, rules: Rout
   }
 }
 
+/**
+ * The history's record of a notification is news to nobody, not even to the
+ * channels that follow a ticket's every change: the relay reads past it
+ * without loading its ticket.
+ */
+export function isToldToNobody(event: TicketEvent): boolean {
+  return event.type === 'notification_delivered' || event.type === 'notification_failed';
+}
+
 /** A stable key for one address, so one event reaches one address through one channel once. */
 export function addressKey(address: Address): string {
   switch (address.kind) {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
+import { EntityManager } from 'typeorm';
 import { RoutingService } from '../routing/routing.service';
 import { TicketQueries } from '../tickets/ticket-queries.service';
 import { Delivery } from './channels/notification-channel';
@@ -52,14 +53,14 @@ export class NotificationTexts {
     return this.handlebars.compile('{{> reason}}', { noEscape: true })(event.after);
   }
 
-  /** The text for this delivery, or null when there is no template for its audience and event. */
-  async render(delivery: Delivery): Promise<string | null> {
+  /** The text for this delivery, or null when there is no template for its audience and event; read in `m`'s transaction when given. */
+  async render(delivery: Delivery, m?: EntityManager): Promise<string | null> {
     const template = this.templates.get(`${audienceOf(delivery)}/${delivery.event.type}`);
-    return template ? template(await this.context(delivery)) : null;
+    return template ? template(await this.context(delivery, m)) : null;
   }
 
   /** Everything a template may name, flat. */
-  private async context(delivery: Delivery): Promise<Record<string, unknown>> {
+  private async context(delivery: Delivery, m?: EntityManager): Promise<Record<string, unknown>> {
     const { event, ticket } = delivery;
     const label = (tier: string | null | undefined) => (tier ? this.routing.rules.tiers[tier]?.label ?? tier : '');
     const data: Record<string, unknown> = {
@@ -74,7 +75,7 @@ export class NotificationTexts {
         return { ...data, tierLabel: label(tier), TierLabel: capitalize(label(tier)), redirect: tier ? this.routing.rules.tiers[tier]?.redirect : undefined };
       }
       case 'message_added':
-        return { ...data, body: (await this.queries.message(event.after.messageId))?.body ?? '' };
+        return { ...data, body: (await this.queries.message(event.after.messageId, m))?.body ?? '' };
       case 'status_changed':
         return { ...data, from: event.before.status, to: event.after.status };
       case 'escalated':

@@ -12,9 +12,9 @@ import { FeedPosition, TicketEventFeed } from '../tickets/ticket-event-feed';
 import { TicketQueries } from '../tickets/ticket-queries.service';
 import { TicketEvent } from '../tickets/ticket-events';
 import { TicketEntity } from '../tickets/ticket.entity';
-import { Address, addressKey, audienceOf } from './audience';
+import { Address, addressKey, audienceOf, isToldToNobody } from './audience';
 import { ChannelRegistry } from './channels/channel-registry';
-import { isFallback, NotificationChannel } from './channels/notification-channel';
+import { NotificationChannel } from './channels/notification-channel';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxService, RelayedRow } from './outbox.service';
 
@@ -24,7 +24,7 @@ const POSITION = 'outbox';
 const BUSY_RETRY_MS = 100;
 /**
  * Commits that come within this time of the last relay make one batch: under load each relay
- * (a transaction of six statements, then the history rows' delivery) serves many tickets, not one.
+ * (one transaction, the history rows' delivery included) serves many tickets, not one.
  */
 const RELAY_GAP_MS = 20;
 
@@ -32,7 +32,7 @@ const RELAY_GAP_MS = 20;
  * Turns committed ticket events into notifications: for each event, who must
  * hear of it (`audienceOf`) and through which channels, one outbox row each,
  * written together with the relay's position in the history, so each event is
- * relayed once. Runs as soon as this process commits events (the feed tells
+ * relayed once; the history's own rows are delivered there and then. Runs as soon as this process commits events (the feed tells
  * it), and every few seconds for the events of other replicas; one replica at
  * a time (an advisory lock).
  */
@@ -41,7 +41,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly task: PeriodicTask;
   private unsubscribe: (() => void) | undefined;
   private retry: NodeJS.Timeout | undefined;
-  private readonly leaseMs: number;
   private insert: RecordsetInsert<OutboxEntity, { id: string }> | undefined;
 
   constructor(
@@ -56,7 +55,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     logger: JsonLogger,
   ) {
     this.task = new PeriodicTask('outbox.relay', config.outbox.relayMs, () => this.relay(), logger, { triggerGapMs: RELAY_GAP_MS });
-    this.leaseMs = config.outbox.leaseMs;
   }
 
   onApplicationBootstrap(): void {
@@ -95,7 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (const address of audienceOf(event, ticket, this.routing.rules)) {
       for (const channel of this.channels.channelsFor(address, ticket)) found.set(`${channel.name}|${addressKey(address)}`, [address, channel]);
     }
-    if (ticket.tier && !event.type.startsWith('notification_')) {
+    if (ticket.tier) {
       const group: Address = { kind: 'group', tier: ticket.tier };
       const toldAsGroup = new Set([...found.values()].filter(([address]) => address.kind === 'group').map(([, channel]) => channel.name));
       for (const channel of this.channels.followersOf(group, ticket)) {
@@ -116,10 +114,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const [position]: FeedPosition[] = await m.query('SELECT CAST(tx AS text) AS tx, seq FROM outbox_relay_position WHERE name = $1', [POSITION]);
       const { events, position: next } = await this.feed.read(m, position, BATCH);
       if (events.length === 0) return { relayed: [], read: 0 };
-      const tickets = new Map((await this.queries.byIds([...new Set(events.map((e) => e.ticketId))], m)).map((t) => [t.id, t]));
+      // Half the events are the history's records of earlier notifications: no ticket to load for them.
+      const told = events.filter((e) => !isToldToNobody(e));
+      const ticketIds = [...new Set(told.map((e) => e.ticketId))];
+      const tickets = new Map(ticketIds.length ? (await this.queries.byIds(ticketIds, m)).map((t) => [t.id, t]) : []);
       const now = this.clock.now();
       const relayed: RelayedRow[] = [];
-      for (const event of events) {
+      for (const event of told) {
         const ticket = tickets.get(event.ticketId);
         if (!ticket) continue;
         for (const [address, channel] of this.recipients(event, ticket)) {
@@ -135,8 +136,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
             state: 'pending',
             attempts: 0,
             nextAttemptAt: now,
-            // The history rows are delivered by this process right after the commit: held for it meanwhile.
-            leasedUntil: isFallback(channel) ? new Date(now.getTime() + this.leaseMs) : null,
+            leasedUntil: null,
             lastError: null,
             createdAt: now,
             deliveredAt: null,
@@ -144,10 +144,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           relayed.push({ row, delivery: { id, attempt: 0, event, address, ticket } });
         }
       }
+      // The history's rows are delivered by being written, here (a text that cannot be rendered stays pending for the sweep).
+      const rows = await this.outbox.deliverFallbacks(m, relayed);
       // The position moves in the same transaction, so a row exists at most once; the unique key makes sure of it.
-      const inserted = new Set((await this.rowInsert.run(m, relayed.map((r) => r.row))).map((r) => r.id));
+      const inserted = new Set((await this.rowInsert.run(m, rows.map((r) => r.row))).map((r) => r.id));
+      const written = rows.filter(({ row }) => inserted.has(row.id));
+      await this.outbox.recordDelivered(m, written.filter(({ row }) => row.state === 'delivered'));
       await m.query('UPDATE outbox_relay_position SET tx = CAST($2 AS xid8), seq = $3 WHERE name = $1', [POSITION, next.tx, next.seq]);
-      return { relayed: relayed.filter(({ row }) => inserted.has(row.id)), read: events.length };
+      return { relayed: written.filter(({ row }) => row.state === 'pending'), read: events.length };
     });
   }
 }

@@ -21,14 +21,18 @@ const SWEEP_BATCH = 500;
 export interface RelayedRow {
   row: OutboxEntity;
   delivery: Delivery;
+  /** Once delivered: what the history should keep of it besides its facts (the history channel: the text). */
+  kept?: { text?: string };
 }
+
+type Delivered = Required<RelayedRow>;
 
 /**
  * Delivers the outbox: each row through its channel, with retries and
  * exponential backoff kept in the row, and a lease so one worker at a time
  * sends it. A channel tells one ticket's events in their order: a row waits
- * for the ticket's earlier ones through the same channel (delivered or dead). Rows for the history (the fallback channel) are delivered at once
- * in batches; the others by `outbox.deliver` jobs. A sweep on this process's
+ * for the ticket's earlier ones through the same channel (delivered or dead). Rows for the history (the fallback channel) are delivered in
+ * the relay's own transaction (`deliverFallbacks`); the others by `outbox.deliver` jobs. A sweep on this process's
  * own timer delivers whatever is due and free (a lost job, a crash, a Redis
  * that came back empty): every row is delivered, once per lease.
  */
@@ -58,18 +62,45 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     await this.sweepTask.stop();
   }
 
-  /**
-   * Right after the relay wrote them, with the events and tickets it read: history rows here and now, the
-   * others through jobs (the sweep catches any the queue refuses).
-   */
+  /** Right after the relay committed them: the rows it left pending go through jobs (the sweep catches any the queue refuses). */
   async dispatch(relayed: readonly RelayedRow[]): Promise<void> {
-    const local = relayed.filter(({ row }) => this.isLocal(row));
-    if (local.length) await this.deliverLocally(local);
-    for (const { row } of relayed.filter((r) => !this.isLocal(r.row))) {
+    for (const { row } of relayed) {
       await this.queue.enqueue(DELIVER_NOTIFICATION, { id: row.id }, { jobId: `outbox-${row.id}-1` }).catch((error: unknown) =>
         this.logger.event('warn', 'outbox.dispatch_failed', { id: row.id, error: String(error) }, 'OutboxService'),
       );
     }
+  }
+
+  /**
+   * The relay's rows for the history (the fallback channel), delivered before
+   * they are written: rendered, and marked delivered at their first attempt.
+   * One whose text cannot be rendered stays pending, to be retried by a job
+   * like any other. The other rows come back as they were.
+   */
+  async deliverFallbacks(m: EntityManager, relayed: readonly RelayedRow[]): Promise<RelayedRow[]> {
+    const now = this.clock.now();
+    const out: RelayedRow[] = [];
+    for (const relayedRow of relayed) {
+      const channel = this.channels.get(relayedRow.row.channel);
+      if (!channel || !isFallback(channel)) {
+        out.push(relayedRow);
+        continue;
+      }
+      try {
+        const kept = await channel.deliverWithin(m, relayedRow.delivery);
+        out.push({ ...relayedRow, row: { ...relayedRow.row, state: 'delivered', attempts: 1, deliveredAt: now }, kept });
+      } catch (error) {
+        const lastError = error instanceof Error ? error.message : String(error);
+        this.logger.event('warn', 'outbox.retry', { id: relayedRow.row.id, event: relayedRow.row.eventType, attempts: 0, error: lastError }, 'OutboxService');
+        out.push({ ...relayedRow, row: { ...relayedRow.row, lastError } });
+      }
+    }
+    return out;
+  }
+
+  /** The history entries of rows written already delivered (by `deliverFallbacks`), in the same transaction. */
+  async recordDelivered(m: EntityManager, rows: readonly RelayedRow[]): Promise<void> {
+    if (rows.length) await this.recordDeliveries(m, rows.map((r) => ({ ...r, kept: r.kept ?? {} })));
   }
 
   @OnJob(DELIVER_NOTIFICATION)
@@ -104,7 +135,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
       await this.failed(row, error instanceof Error ? error.message : String(error));
       return;
     }
-    await this.db.transaction((m) => this.delivered(m, [{ row, delivery, kept: kept ?? {} }], 'leased'));
+    await this.db.transaction((m) => this.delivered(m, [{ row, delivery, kept: kept ?? {} }]));
     this.logger.event('info', 'outbox.delivered', { id: row.id, event: row.eventType, address: row.address.kind, channel: row.channel, attempts: row.attempts }, 'OutboxService');
     await this.deliverNext(row);
   }
@@ -150,21 +181,6 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     return true;
   }
 
-  private isLocal(row: OutboxEntity): boolean {
-    const channel = this.channels.get(row.channel);
-    return channel !== undefined && isFallback(channel);
-  }
-
-  /** History rows the relay just wrote (and leased): rendered, then marked delivered with their history entries in one transaction. */
-  private async deliverLocally(rows: readonly RelayedRow[]): Promise<void> {
-    const done: { row: OutboxEntity; delivery: Delivery; kept: { text?: string } }[] = [];
-    for (const { row, delivery } of rows) {
-      const kept = await this.channels.get(row.channel)!.deliver(delivery);
-      done.push({ row: { ...row, attempts: row.attempts + 1 }, delivery, kept: kept ?? {} });
-    }
-    await this.db.transaction((m) => this.delivered(m, done, 'first attempt'));
-  }
-
   /** The events and tickets the rows tell of, in the rows' order (undefined where one is missing). */
   private async deliveries(rows: OutboxEntity[]): Promise<(Delivery | undefined)[]> {
     const events = new Map((await this.queries.events([...new Set(rows.map((r) => r.eventSeq))])).map((e) => [e.seq, e]));
@@ -176,14 +192,18 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  /** `attempt`: a leased row counted its attempt when leased; the relay's own rows count it now. */
-  private async delivered(m: EntityManager, done: { row: OutboxEntity; delivery: Delivery; kept: { text?: string } }[], attempt: 'leased' | 'first attempt'): Promise<void> {
-    const now = this.clock.now();
+  /** A leased row, delivered: its attempt was counted when it was leased. */
+  private async delivered(m: EntityManager, done: Delivered[]): Promise<void> {
     await m.query(
-      `UPDATE outbox SET state = 'delivered', delivered_at = $2, leased_until = NULL, last_error = NULL, attempts = attempts + $3
+      `UPDATE outbox SET state = 'delivered', delivered_at = $2, leased_until = NULL, last_error = NULL
         WHERE id = ANY($1::uuid[]) AND state = 'pending'`,
-      [done.map((d) => d.row.id), now, attempt === 'first attempt' ? 1 : 0],
+      [done.map((d) => d.row.id), this.clock.now()],
     );
+    await this.recordDeliveries(m, done);
+  }
+
+  /** On the tickets' histories, with what the channels kept (the text); an escalation the académie took is settled. */
+  private async recordDeliveries(m: EntityManager, done: readonly Delivered[]): Promise<void> {
     await this.commands.recordDeliveries(m, done.map(({ row, kept }) => ({ ticketId: row.ticketId, record: { ...this.record(row), ...kept } })));
     for (const { row, delivery } of done) {
       if (settlesEscalation(row, delivery.event)) await this.commands.settleEscalation(m, row.ticketId, 'successful');

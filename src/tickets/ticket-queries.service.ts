@@ -76,8 +76,9 @@ export class TicketQueries {
     return seqs.length ? (await this.db.getRepository(TicketEventEntity).findBy({ seq: In(seqs) })).map(eventOf) : [];
   }
 
-  message(id: string): Promise<TicketMessageEntity | null> {
-    return this.db.getRepository(TicketMessageEntity).findOneBy({ id });
+  /** In `m`'s transaction when given. */
+  message(id: string, m: EntityManager = this.db.manager): Promise<TicketMessageEntity | null> {
+    return m.findOneBy(TicketMessageEntity, { id });
   }
 
   /** The files attached to a ticket and its messages, oldest first (without their bytes). */

@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { NotificationTexts } from '../notification-texts';
 import { Delivery, FallbackChannel, NotificationChannelProvider } from './notification-channel';
 
@@ -18,8 +19,12 @@ export class HistoryChannel implements FallbackChannel {
     return false;
   }
 
-  async deliver(delivery: Delivery): Promise<{ text?: string }> {
-    const text = await this.texts.render(delivery);
+  deliver(delivery: Delivery): Promise<{ text?: string }> {
+    return this.deliverWithin(undefined, delivery);
+  }
+
+  async deliverWithin(m: EntityManager | undefined, delivery: Delivery): Promise<{ text?: string }> {
+    const text = await this.texts.render(delivery, m);
     return text === null ? {} : { text };
   }
 }

@@ -1,4 +1,5 @@
 import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { TicketEvent } from '../../tickets/ticket-events';
 import { TicketEntity } from '../../tickets/ticket.entity';
 import { Address } from '../audience';
@@ -37,10 +38,11 @@ export interface NotificationChannel {
 /**
  * What reaches an address no other channel does: the notification is kept on
  * the ticket's history. Delivered by being written, in the relay's own
- * transaction, so it must not fail.
+ * transaction (`deliverWithin`), which it reads in.
  */
 export interface FallbackChannel extends NotificationChannel {
   readonly fallback: true;
+  deliverWithin(m: EntityManager | undefined, delivery: Delivery): Promise<{ text?: string }>;
 }
 
 export function isFallback(channel: NotificationChannel): channel is FallbackChannel {
