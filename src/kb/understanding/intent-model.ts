@@ -253,43 +253,44 @@ export class IntentModel {
 
   /** Naive Bayes on the raw feature counts (`x.counts`, beside the regression's TF-IDF values). */
   private bayes(x: Vector): Float64Array {
-    const classes = this.labels.length;
-    const logits = Float64Array.from(this.logPrior);
-    for (let k = 0; k < x.rows.length; k++) {
-      const base = x.rows[k] * classes;
-      const v = x.counts[k];
-      for (let c = 0; c < classes; c++) logits[c] += v * this.logLikelihood[base + c];
-    }
-    return softmax(logits, this.options.bayesTemperature);
+    return softmax(this.linear(this.logPrior, this.logLikelihood, x.rows, x.counts), this.options.bayesTemperature);
   }
 
   private predict(x: Vector): Float64Array {
-    const classes = this.labels.length;
-    const logits = Float64Array.from(this.bias);
-    for (let k = 0; k < x.rows.length; k++) {
-      const base = x.rows[k] * classes;
-      const v = x.values[k];
-      for (let c = 0; c < classes; c++) logits[c] += this.weights[base + c] * v;
+    return softmax(this.linear(this.bias, this.weights, x.rows, x.values), 1);
+  }
+
+  /** `start` plus, for each label, the sum of its matrix entries in the given rows times their values. */
+  private linear(start: Float64Array, matrix: Float64Array, rows: Int32Array, values: Float64Array): Float64Array {
+    const classes = start.length;
+    const out = start.slice();
+    for (let k = 0; k < rows.length; k++) {
+      const base = rows[k] * classes;
+      const v = values[k];
+      for (let c = 0; c < classes; c++) out[c] += matrix[base + c] * v;
     }
-    return softmax(logits, 1);
+    return out;
   }
 
   /** TF-IDF with sublinear term frequency, unit length. Features never seen in training carry no weight. */
   private weigh(features: Map<string, number>): Vector {
-    const rows: number[] = [];
-    const values: number[] = [];
-    const counts: number[] = [];
+    const rows = new Int32Array(features.size);
+    const values = new Float64Array(features.size);
+    const counts = new Float64Array(features.size);
+    let n = 0;
     let norm = 0;
     for (const [f, tf] of features) {
       const row = this.rows.get(f);
       if (row === undefined) continue;
       const value = (tf >= 1 ? 1 + Math.log(tf) : tf) * this.idf[row];
-      rows.push(row);
-      values.push(value);
-      counts.push(tf);
+      rows[n] = row;
+      values[n] = value;
+      counts[n++] = tf;
       norm += value * value;
     }
     norm = Math.sqrt(norm) || 1;
-    return { rows: Int32Array.from(rows), values: Float64Array.from(values, (v) => v / norm), counts: Float64Array.from(counts) };
+    for (let k = 0; k < n; k++) values[k] /= norm;
+    return { rows: rows.subarray(0, n), values: values.subarray(0, n), counts: counts.subarray(0, n) };
   }
+
 }
