@@ -43,11 +43,24 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** Words come back again and again: their sounds are kept, up to a bound (then forgotten all at once). */
+const SOUND_CACHE_SIZE = 20_000;
+const soundCache = new Map<string, string>();
+
+function cachedSoundOf(word: string): string {
+  let sound = soundCache.get(word);
+  if (sound === undefined) {
+    if (soundCache.size >= SOUND_CACHE_SIZE) soundCache.clear();
+    soundCache.set(word, (sound = soundOf(word)));
+  }
+  return sound;
+}
+
 export function soundsOf(normalized: string): string[] {
   const out: string[] = [];
   for (const word of normalized.match(/\p{L}+/gu) ?? []) {
     if (word.length < 3 || STOP_WORDS.has(word)) continue;
-    const sound = soundOf(word);
+    const sound = cachedSoundOf(word);
     if (sound.length >= 2) out.push(sound);
   }
   return out;
