@@ -144,7 +144,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           relayed.push({ row, delivery: { id, attempt: 0, event, address, ticket } });
         }
       }
-      // The history's rows are delivered by being written, here (a text that cannot be rendered stays pending for the sweep).
+      // The history's rows are delivered by being written, here (a text that cannot be rendered stays pending, retried by a job).
       const rows = await this.outbox.deliverFallbacks(m, relayed);
       // The position moves in the same transaction, so a row exists at most once; the unique key makes sure of it.
       const inserted = new Set((await this.rowInsert.run(m, rows.map((r) => r.row))).map((r) => r.id));

@@ -292,5 +292,4 @@ export class IntentModel {
     for (let k = 0; k < n; k++) values[k] /= norm;
     return { rows: rows.subarray(0, n), values: values.subarray(0, n), counts: counts.subarray(0, n) };
   }
-
 }
