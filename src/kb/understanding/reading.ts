@@ -1,3 +1,4 @@
+import { memoized } from '../../common/memoized';
 import { normalizeText, withoutCourtesy } from './normalize';
 
 /**
@@ -45,16 +46,7 @@ const STOP_WORDS = new Set(
 
 /** Words come back again and again: their sounds are kept, up to a bound (then forgotten all at once). */
 const SOUND_CACHE_SIZE = 20_000;
-const soundCache = new Map<string, string>();
-
-function cachedSoundOf(word: string): string {
-  let sound = soundCache.get(word);
-  if (sound === undefined) {
-    if (soundCache.size >= SOUND_CACHE_SIZE) soundCache.clear();
-    soundCache.set(word, (sound = soundOf(word)));
-  }
-  return sound;
-}
+const cachedSoundOf = memoized(soundOf, SOUND_CACHE_SIZE);
 
 export function soundsOf(normalized: string): string[] {
   const out: string[] = [];
