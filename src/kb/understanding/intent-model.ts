@@ -12,6 +12,7 @@
  * probabilities: the confidence the API reports and the classifier thresholds.
  */
 
+import { memoized } from '../../common/memoized';
 import { OTHER_INTENT } from '../../routing/intents';
 import { Reading } from './reading';
 
@@ -82,6 +83,14 @@ interface Vector {
   counts: Float64Array;
 }
 
+/** The letter trigrams of a lexeme, its ends marked (« ^co », « ode », « de$ »). Lexemes come back again and again: kept, up to a bound. */
+const trigramsOf = memoized((lexeme: string): readonly string[] => {
+  const padded = `^${lexeme}$`;
+  const out: string[] = [];
+  for (let j = 0; j + 3 <= padded.length; j++) out.push(`#${padded.slice(j, j + 3)}`);
+  return out;
+}, 50_000);
+
 export function featuresOf(
   { lexemes, sounds, words }: Reading,
   trigramWeight = DEFAULT_MODEL_OPTIONS.trigramWeight,
@@ -94,10 +103,7 @@ export function featuresOf(
   lexemes.forEach((lexeme, i) => {
     add(lexeme);
     if (i > 0) add(`${lexemes[i - 1]}_${lexeme}`);
-    if (trigramWeight > 0 && lexeme.length >= 4) {
-      const padded = `^${lexeme}$`;
-      for (let j = 0; j + 3 <= padded.length; j++) add(`#${padded.slice(j, j + 3)}`, trigramWeight);
-    }
+    if (trigramWeight > 0 && lexeme.length >= 4) for (const trigram of trigramsOf(lexeme)) add(trigram, trigramWeight);
   });
   if (soundWeight > 0) for (const sound of sounds) add(`~${sound}`, soundWeight);
   words.forEach((word, i) => {
@@ -161,22 +167,37 @@ export class IntentModel {
     const phrases = withDropout(given, options);
     this.labels = [...new Set(phrases.map((p) => p.label))].sort();
     this.bias = new Float64Array(this.labels.length);
-    const featureSets = phrases.map((p) => featuresOf(p, options.trigramWeight, options.soundWeight, options.wordWeight, options.wordPairWeight));
-    const documentFrequency = new Map<string, number>();
-    for (const features of featureSets) {
-      for (const f of features.keys()) documentFrequency.set(f, (documentFrequency.get(f) ?? 0) + 1);
+    // Each feature gets an id at first sight, each phrase its features as ids: string keys are looked up once.
+    const ids = new Map<string, number>();
+    const encoded = phrases.map((p) => {
+      const features = featuresOf(p, options.trigramWeight, options.soundWeight, options.wordWeight, options.wordPairWeight);
+      const featureIds = new Int32Array(features.size);
+      const counts = new Float64Array(features.size);
+      let k = 0;
+      for (const [f, count] of features) {
+        let id = ids.get(f);
+        if (id === undefined) ids.set(f, (id = ids.size));
+        featureIds[k] = id;
+        counts[k++] = count;
+      }
+      return { featureIds, counts };
+    });
+    const documentFrequency = new Int32Array(ids.size);
+    for (const { featureIds } of encoded) for (const id of featureIds) documentFrequency[id]++;
+    const rowOfId = new Int32Array(ids.size).fill(-1);
+    const idf: number[] = [];
+    for (const [f, id] of ids) {
+      if (documentFrequency[id] < options.minFeatureCount) continue;
+      rowOfId[id] = this.rows.size;
+      this.rows.set(f, this.rows.size);
+      idf.push(Math.log(1 + phrases.length / documentFrequency[id]));
     }
-    for (const [f, df] of documentFrequency) if (df < options.minFeatureCount) documentFrequency.delete(f);
-    this.idf = new Float64Array(documentFrequency.size);
-    for (const [f, df] of documentFrequency) {
-      const row = this.rows.size;
-      this.rows.set(f, row);
-      this.idf[row] = Math.log(1 + phrases.length / df);
-    }
+    this.idf = Float64Array.from(idf);
+    const phraseRows = encoded.map(({ featureIds }) => featureIds.map((id) => rowOfId[id]));
     this.weights = new Float64Array(this.rows.size * this.labels.length);
-    [this.logLikelihood, this.logPrior] = this.countForBayes(phrases, featureSets);
+    [this.logLikelihood, this.logPrior] = this.countForBayes(phrases, phraseRows, encoded.map((e) => e.counts));
     const samples = phrases.map((p, i) => ({
-      x: this.weigh(featureSets[i]),
+      x: this.vector(phraseRows[i], encoded[i].counts),
       y: this.labels.indexOf(p.label),
       weight: (p.kind === 'example' ? 1 : options.keywordWeight) * (p.label === OTHER_INTENT ? options.outOfScopeWeight : 1),
     }));
@@ -204,6 +225,9 @@ export class IntentModel {
     const order = samples.map((_, i) => i);
     const classes = this.labels.length;
     const { weights, bias } = this;
+    const { l2 } = this.options;
+    const gradients = new Float64Array(classes);
+    const updated = new Int32Array(classes);
     for (let epoch = 0; epoch < this.options.epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -213,42 +237,51 @@ export class IntentModel {
       for (const index of order) {
         const { x, y, weight } = samples[index];
         const p = this.predict(x);
+        let n = 0;
         for (let c = 0; c < classes; c++) {
           const gradient = (p[c] - (c === y ? 1 : 0)) * weight;
           // Most labels get a probability near 0 after a few epochs: skipping them is what keeps training short.
           if (Math.abs(gradient) < NEGLIGIBLE_GRADIENT) continue;
           bias[c] -= rate * gradient * 0.1;
-          for (let k = 0; k < x.rows.length; k++) {
-            const at = x.rows[k] * classes + c;
-            weights[at] -= rate * (gradient * x.values[k] + this.options.l2 * weights[at]);
+          gradients[n] = gradient;
+          updated[n++] = c;
+        }
+        // Feature by feature, so each step walks one row of the weights (its labels side by side in memory).
+        for (let k = 0; k < x.rows.length; k++) {
+          const base = x.rows[k] * classes;
+          const value = x.values[k];
+          for (let j = 0; j < n; j++) {
+            const at = base + updated[j];
+            weights[at] -= rate * (gradients[j] * value + l2 * weights[at]);
           }
         }
       }
     }
   }
 
-  private countForBayes(phrases: readonly LabelledPhrase[], featureSets: Map<string, number>[]): [Float64Array, Float64Array] {
+  /** `rows[i]`: phrase i's feature rows (-1 for a feature without one), `counts[i]` their counts. */
+  private countForBayes(phrases: readonly LabelledPhrase[], rows: Int32Array[], counts: Float64Array[]): [Float64Array, Float64Array] {
     const classes = this.labels.length;
-    const counts = new Float64Array(this.rows.size * classes);
+    const sums = new Float64Array(this.rows.size * classes);
     const totals = new Float64Array(classes);
     const logPrior = new Float64Array(classes);
     phrases.forEach((p, i) => {
       const c = this.labels.indexOf(p.label);
       logPrior[c]++;
-      for (const [f, v] of featureSets[i]) {
-        const row = this.rows.get(f);
-        if (row === undefined) continue;
-        counts[row * classes + c] += v;
-        totals[c] += v;
+      for (let k = 0; k < rows[i].length; k++) {
+        const row = rows[i][k];
+        if (row < 0) continue;
+        sums[row * classes + c] += counts[i][k];
+        totals[c] += counts[i][k];
       }
     });
     const alpha = this.options.bayesSmoothing;
     for (let c = 0; c < classes; c++) {
       logPrior[c] = Math.log(logPrior[c] / phrases.length);
       const denominator = Math.log(totals[c] + alpha * this.rows.size);
-      for (let row = 0; row < this.rows.size; row++) counts[row * classes + c] = Math.log(counts[row * classes + c] + alpha) - denominator;
+      for (let row = 0; row < this.rows.size; row++) sums[row * classes + c] = Math.log(sums[row * classes + c] + alpha) - denominator;
     }
-    return [counts, logPrior];
+    return [sums, logPrior];
   }
 
   /** Naive Bayes on the raw feature counts (`x.counts`, beside the regression's TF-IDF values). */
@@ -272,16 +305,28 @@ export class IntentModel {
     return out;
   }
 
-  /** TF-IDF with sublinear term frequency, unit length. Features never seen in training carry no weight. */
   private weigh(features: Map<string, number>): Vector {
     const rows = new Int32Array(features.size);
-    const values = new Float64Array(features.size);
     const counts = new Float64Array(features.size);
+    let k = 0;
+    for (const [f, count] of features) {
+      rows[k] = this.rows.get(f) ?? -1;
+      counts[k++] = count;
+    }
+    return this.vector(rows, counts);
+  }
+
+  /** TF-IDF with sublinear term frequency, unit length. Features never seen in training (row -1) carry no weight. */
+  private vector(featureRows: Int32Array, featureCounts: Float64Array): Vector {
+    const rows = new Int32Array(featureRows.length);
+    const values = new Float64Array(featureRows.length);
+    const counts = new Float64Array(featureRows.length);
     let n = 0;
     let norm = 0;
-    for (const [f, tf] of features) {
-      const row = this.rows.get(f);
-      if (row === undefined) continue;
+    for (let k = 0; k < featureRows.length; k++) {
+      const row = featureRows[k];
+      if (row < 0) continue;
+      const tf = featureCounts[k];
       const value = (tf >= 1 ? 1 + Math.log(tf) : tf) * this.idf[row];
       rows[n] = row;
       values[n] = value;
