@@ -165,6 +165,11 @@ function grid(crossValidate: (options: ModelOptions) => Held[]): void {
       }
     }
   }
+  console.log(`each setting at the default policy ${JSON.stringify(DEFAULT_DECISION_POLICY)}:`);
+  for (const o of outcomes.filter((o) => o.policy.abstainBelow === DEFAULT_DECISION_POLICY.abstainBelow && o.policy.otherMargin === DEFAULT_DECISION_POLICY.otherMargin)) {
+    const changed = Object.entries(o.options).filter(([key, value]) => DEFAULT_MODEL_OPTIONS[key as keyof ModelOptions] !== value);
+    console.log(`  ${line(o.s)} train≈${o.ms.toFixed(0)}ms ${changed.length ? JSON.stringify(Object.fromEntries(changed)) : '(defaults)'}`);
+  }
   // Accuracy first; out-of-scope recognition counts too (a wrong article is worse than a ticket).
   outcomes.sort((a, b) => b.s.accuracy + 0.3 * b.s.outOfScope - (a.s.accuracy + 0.3 * a.s.outOfScope));
   console.log('grid (style-held-out), best first:');

@@ -66,7 +66,7 @@ export interface ModelOptions {
   minFeatureCount: number;
 }
 
-export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 6, learningRate: 0.6, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 3, soundWeight: 0.5, wordWeight: 0.7, wordPairWeight: 0.6, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 2, dropoutRate: 0.3, minFeatureCount: 2 };
+export const DEFAULT_MODEL_OPTIONS: ModelOptions = { l2: 1e-4, epochs: 5, learningRate: 0.6, trigramWeight: 0.6, keywordWeight: 1, outOfScopeWeight: 3, soundWeight: 0.5, wordWeight: 0.7, wordPairWeight: 0.6, bayesWeight: 0.4, bayesSmoothing: 0.1, bayesTemperature: 4, dropoutCopies: 2, dropoutRate: 0.3, minFeatureCount: 2 };
 
 /**
  * Below this, a class's share of a gradient step changes nothing worth the
