@@ -54,3 +54,22 @@ export function cpuPerCall(before: CpuTimes, after: CpuTimes, calls: number): st
     .map(([part, micros]) => `${part}=${micros.toFixed(0)}`)
     .join(' ');
 }
+
+/**
+ * Waits until the service has done the work a run left behind (the relay, notification jobs),
+ * that is until it uses under `share` of a core over `windowMs`, or `maxMs` have passed; returns
+ * the wait in ms (0 off Linux, where there is nothing to read). The next run then measures its
+ * own load, not the last one's backlog, and CPU per call includes each call's asynchronous work.
+ */
+export async function settled(servicePid: number | undefined, { windowMs = 500, share = 0.05, maxMs = 30_000 } = {}): Promise<number> {
+  const started = Date.now();
+  let last = cpuTimes(servicePid).service;
+  if (last === undefined) return 0;
+  while (Date.now() - started < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = cpuTimes(servicePid).service ?? last;
+    if (now - last < share * windowMs) break;
+    last = now;
+  }
+  return Date.now() - started;
+}

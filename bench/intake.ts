@@ -18,7 +18,9 @@
  * - "baseline 401": the same stack answering 401, which touches no database.
  * Under each line (Linux): the CPU each call cost the service, PostgreSQL, Redis
  * and the load generator, which all share this machine's cores; errors are
- * listed with their reason.
+ * listed with their reason. After each run the bench waits for the service to
+ * finish what the run left it (the relay, notification jobs: `settled`), so the
+ * CPU figures include that work and the next run does not pay for it.
  *
  * DATABASE_POOL_SIZE is handed to the service; BENCH_ONLY=postgres skips the embedded run.
  * BENCH_PROFILE=dir writes a V8 CPU profile of the service per driver into dir
@@ -27,7 +29,7 @@
 import { ticketBody } from '../test/factories/ticket.factory';
 import { createApiKey, ServiceProcess } from '../test/support/service-process';
 import { TestStore } from '../test/support/test-app';
-import { cpuPerCall, cpuTimes } from './cpu-usage';
+import { cpuPerCall, cpuTimes, settled } from './cpu-usage';
 import { JsonClient, LoadResult, percentile, runAtRate, runFor } from './load';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -67,17 +69,19 @@ async function measure(backend: Backend): Promise<void> {
   const measured = async (what: string, run: () => Promise<LoadResult>) => {
     const before = cpuTimes(service.pid);
     const result = await run();
+    const backlogMs = await settled(service.pid);
     const cpu = cpuPerCall(before, cpuTimes(service.pid), result.ok + result.failed);
     console.log(
       `${backend.label.padEnd(LABEL_WIDTH)} ${what.padEnd(18)} clients=${CLIENTS} ok=${result.ok} errors=${result.failed} ` +
         `rate=${(result.ok / result.seconds).toFixed(0)}/s p50=${percentile(result.latenciesMs, 50).toFixed(1)}ms ` +
         `p90=${percentile(result.latenciesMs, 90).toFixed(1)}ms p99=${percentile(result.latenciesMs, 99).toFixed(1)}ms` +
-        (cpu ? `\n${DETAIL}CPU µs per call: ${cpu}` : ''),
+        (cpu ? `\n${DETAIL}CPU µs per call (its asynchronous work included, done ${(backlogMs / 1000).toFixed(1)} s after the run): ${cpu}` : ''),
     );
     for (const [reason, count] of result.failures) console.log(`${DETAIL}${count} × ${reason}`);
   };
   try {
     await runFor(2, CLIENTS, createOne); // warm-up: JIT, connection pools
+    await settled(service.pid);
     await measured('ticket creation', () => runFor(SECONDS, CLIENTS, createOne));
     await measured(`creation at ${RATE}/s`, () => runAtRate(SECONDS, CLIENTS, RATE, createOne));
     // The same stack answering a request that touches nothing: the ceiling of HTTP + framework + load generator here.
