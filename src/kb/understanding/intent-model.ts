@@ -83,13 +83,16 @@ interface Vector {
   counts: Float64Array;
 }
 
-/** The letter trigrams of a lexeme, its ends marked (« ^co », « ode », « de$ »). Lexemes come back again and again: kept, up to a bound. */
+/** Lexemes come back again and again: their trigrams are kept, up to a bound (then forgotten all at once). */
+const TRIGRAM_CACHE_SIZE = 50_000;
+
+/** The letter trigrams of a lexeme as features, its ends marked: « code » → #^co, #cod, #ode, #de$. */
 const trigramsOf = memoized((lexeme: string): readonly string[] => {
   const padded = `^${lexeme}$`;
   const out: string[] = [];
   for (let j = 0; j + 3 <= padded.length; j++) out.push(`#${padded.slice(j, j + 3)}`);
   return out;
-}, 50_000);
+}, TRIGRAM_CACHE_SIZE);
 
 export function featuresOf(
   { lexemes, sounds, words }: Reading,
