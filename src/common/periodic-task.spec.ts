@@ -24,17 +24,18 @@ describe('PeriodicTask', () => {
 
   it('with a trigger gap, makes the triggers of that time one run, started the gap after the last', async () => {
     const starts: number[] = [];
-    const task = new PeriodicTask('test', 60_000, async () => void starts.push(Date.now()), logger, { triggerGapMs: 80 });
+    // A wide gap: a busy machine (CI) stretching the 5 ms sleeps must not push a trigger past it.
+    const task = new PeriodicTask('test', 60_000, async () => void starts.push(Date.now()), logger, { triggerGapMs: 400 });
     task.start();
     task.trigger();
     for (let i = 0; i < 10; i++) {
       await sleep(5);
       task.trigger();
     }
-    await sleep(150);
+    await sleep(600);
     await task.stop();
     expect(starts).toHaveLength(2);
-    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(75);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(395);
   });
 
   it('runs nothing once stopped, even a trigger that was waiting for its gap', async () => {
