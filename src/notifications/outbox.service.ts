@@ -78,7 +78,6 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
    * like any other. The other rows come back as they were.
    */
   async deliverFallbacks(m: EntityManager, relayed: readonly RelayedRow[]): Promise<RelayedRow[]> {
-    const now = this.clock.now();
     const out: RelayedRow[] = [];
     for (const relayedRow of relayed) {
       const channel = this.channels.get(relayedRow.row.channel);
@@ -88,7 +87,8 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
       }
       try {
         const kept = await channel.deliverWithin(m, relayedRow.delivery);
-        out.push({ ...relayedRow, row: { ...relayedRow.row, state: 'delivered', attempts: 1, deliveredAt: now }, kept });
+        // Delivered by being written: at the time the relay wrote it (a second clock reading could fall a millisecond later).
+        out.push({ ...relayedRow, row: { ...relayedRow.row, state: 'delivered', attempts: 1, deliveredAt: relayedRow.row.createdAt }, kept });
       } catch (error) {
         const lastError = error instanceof Error ? error.message : String(error);
         this.logger.event('warn', 'outbox.retry', { id: relayedRow.row.id, event: relayedRow.row.eventType, attempts: 0, error: lastError }, 'OutboxService');
