@@ -25,7 +25,11 @@
  * DATABASE_POOL_SIZE is handed to the service; BENCH_ONLY=postgres skips the embedded run.
  * BENCH_PROFILE=dir writes a V8 CPU profile of the service per driver into dir
  * (open it in Chrome DevTools, or summarise it with `node bench/profile-summary.mjs file`).
+ * BENCH_TIMELINE=dir writes each run's calls ([start in ms since the epoch, latency]) into dir;
+ * `node bench/timeline-summary.mjs file` shows them by time slot, to see when the tail happened.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ticketBody } from '../test/factories/ticket.factory';
 import { createApiKey, ServiceProcess } from '../test/support/service-process';
 import { TestStore } from '../test/support/test-app';
@@ -38,6 +42,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const POOL_SIZE = process.env.DATABASE_POOL_SIZE;
 const ONLY_POSTGRES = process.env.BENCH_ONLY === 'postgres';
+const TIMELINE_DIR = process.env.BENCH_TIMELINE;
 const LABEL_WIDTH = 28;
 /** Detail lines start under the figures of the line they belong to. */
 const DETAIL = ' '.repeat(LABEL_WIDTH + 1);
@@ -70,6 +75,7 @@ async function measure(backend: Backend): Promise<void> {
     const before = cpuTimes(service.pid);
     const result = await run();
     const backlogMs = await settled(service.pid);
+    if (TIMELINE_DIR) writeFileSync(join(TIMELINE_DIR, `${backend.label}-${what}.json`.replace(/[^\w.-]+/g, '_')), JSON.stringify(result.timeline));
     const cpu = cpuPerCall(before, cpuTimes(service.pid), result.ok + result.failed);
     console.log(
       `${backend.label.padEnd(LABEL_WIDTH)} ${what.padEnd(18)} clients=${CLIENTS} ok=${result.ok} errors=${result.failed} ` +

@@ -6,6 +6,8 @@ export interface LoadResult {
   failed: number;
   seconds: number;
   latenciesMs: number[];
+  /** Each call's start (ms since the epoch, planned start at a fixed rate) beside its latency: where the tail happened. */
+  timeline: [number, number][];
   /** Why calls failed (an operation reports it by throwing), with how many times each. */
   failures: Map<string, number>;
 }
@@ -40,7 +42,7 @@ async function runClients(
   clients: number,
   loop: (result: LoadResult, deadline: number, index: number, started: number) => Promise<void>,
 ): Promise<LoadResult> {
-  const result: LoadResult = { ok: 0, failed: 0, seconds: 0, latenciesMs: [], failures: new Map() };
+  const result: LoadResult = { ok: 0, failed: 0, seconds: 0, latenciesMs: [], timeline: [], failures: new Map() };
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, (_, index) => loop(result, started + seconds * 1000, index, started)));
   result.seconds = (performance.now() - started) / 1000;
@@ -55,7 +57,9 @@ async function timeCall(result: LoadResult, operation: () => Promise<boolean>, s
     const reason = error instanceof Error ? error.message : String(error);
     result.failures.set(reason, (result.failures.get(reason) ?? 0) + 1);
   }
-  result.latenciesMs.push(performance.now() - since);
+  const latency = performance.now() - since;
+  result.latenciesMs.push(latency);
+  result.timeline.push([performance.timeOrigin + since, latency]);
   if (ok) result.ok++;
   else result.failed++;
 }
