@@ -1,3 +1,5 @@
+import { memoized } from '../../common/memoized';
+
 export interface WorkingHours {
   /** IANA zone, e.g. 'Europe/Paris'. */
   timeZone: string;
@@ -43,8 +45,20 @@ export class WorkingCalendar {
   /** The longest run of consecutive non-working days possible; walking further means a bug, not a long weekend. */
   private readonly maxIdleDays: number;
   private readonly formatter: Intl.DateTimeFormat;
-  private readonly windows = new Map<number, Window | null>();
-  private readonly offsets = new Map<number, number>();
+  /** Opening and closing instants of a local day, or null when the day is not worked. */
+  private readonly window = memoized(
+    (day: number): Window | null =>
+      this.isWorkingDay(day)
+        ? { open: this.instantOfWallClock(day * DAY_MS + this.openMinute * MINUTE_MS),
+            close: this.instantOfWallClock(day * DAY_MS + this.closeMinute * MINUTE_MS) }
+        : null,
+    WINDOW_CACHE_SIZE,
+  );
+  /** How far local time is ahead of UTC in a quarter hour, in ms (read from Intl once per quarter hour: it is slow). */
+  private readonly offsetInSlot = memoized((slot: number): number => {
+    const at = slot * QUARTER_HOUR_MS;
+    return this.readWallClock(at) - at;
+  }, OFFSET_CACHE_SIZE);
 
   constructor(hours: WorkingHours) {
     this.openMinute = parseTime(hours.start, 'opening', false);
@@ -127,19 +141,6 @@ export class WorkingCalendar {
     return window !== null && t >= window.open && t < window.close;
   }
 
-  /** Opening and closing instants of a local day, or null when the day is not worked. */
-  private window(day: number): Window | null {
-    const cached = this.windows.get(day);
-    if (cached !== undefined) return cached;
-    const window = this.isWorkingDay(day)
-      ? { open: this.instantOfWallClock(day * DAY_MS + this.openMinute * MINUTE_MS),
-          close: this.instantOfWallClock(day * DAY_MS + this.closeMinute * MINUTE_MS) }
-      : null;
-    if (this.windows.size >= WINDOW_CACHE_SIZE) this.windows.clear();
-    this.windows.set(day, window);
-    return window;
-  }
-
   private isWorkingDay(day: number): boolean {
     // Day 0 (1970-01-01) was a Thursday, ISO weekday 4.
     const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
@@ -156,17 +157,9 @@ export class WorkingCalendar {
     return Math.floor(t / 1000) * 1000 + this.offsetAt(t);
   }
 
-  /** How far local time is ahead of UTC at instant t, in ms (read from Intl once per quarter hour: it is slow). */
+  /** How far local time is ahead of UTC at instant t, in ms. */
   private offsetAt(t: number): number {
-    const slot = Math.floor(t / QUARTER_HOUR_MS);
-    let offset = this.offsets.get(slot);
-    if (offset === undefined) {
-      const at = slot * QUARTER_HOUR_MS;
-      offset = this.readWallClock(at) - at;
-      if (this.offsets.size >= OFFSET_CACHE_SIZE) this.offsets.clear();
-      this.offsets.set(slot, offset);
-    }
-    return offset;
+    return this.offsetInSlot(Math.floor(t / QUARTER_HOUR_MS));
   }
 
   /** The wall-clock time Intl shows at instant t, as UTC epoch ms. */
