@@ -19,7 +19,8 @@ const start = Math.min(...calls.map(([at]) => at));
 const slots = new Map();
 for (const [at, latency] of calls) {
   const slot = Math.floor((at - start) / slotMs);
-  slots.set(slot, [...(slots.get(slot) ?? []), latency]);
+  if (!slots.has(slot)) slots.set(slot, []);
+  slots.get(slot).push(latency);
 }
 for (const [slot, latencies] of [...slots].sort((a, b) => a[0] - b[0])) {
   latencies.sort((a, b) => a - b);
